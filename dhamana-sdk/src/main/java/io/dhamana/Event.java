@@ -1,0 +1,33 @@
+package io.dhamana;
+
+import io.dhamana.internal.Checks;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An event as the store holds it.
+ *
+ * @param id           the event's id
+ * @param name         its display name
+ * @param perBuyerCap  the most units one buyer may hold or own at this event
+ * @param resaleCapBps the highest resale ask, in basis points of face value (11,000 = 110%)
+ * @param sections     its sections, in the order they were declared
+ */
+public record Event(EventId id, String name, int perBuyerCap, int resaleCapBps, List<Section> sections) {
+    public Event {
+        Checks.notNull("event id", id);
+        Checks.notNull("name", name);
+        sections = List.copyOf(sections);
+    }
+
+    /** The section with this id, if the event has one. */
+    public Optional<Section> section(SectionId sectionId) {
+        return sections.stream().filter(s -> s.id().equals(sectionId)).findFirst();
+    }
+
+    /** Units plus seats over all sections. */
+    public long capacity() {
+        return sections.stream().mapToLong(Section::capacity).sum();
+    }
+}

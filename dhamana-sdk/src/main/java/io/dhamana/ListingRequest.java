@@ -1,0 +1,34 @@
+package io.dhamana;
+
+import io.dhamana.internal.Checks;
+
+import java.util.Optional;
+
+/**
+ * A request to offer a confirmed ticket for resale.
+ *
+ * @param ticket    the ticket
+ * @param seller    its owner
+ * @param askMinor  the asking price in minor units; the store refuses an ask above the event's resale cap
+ * @param listingId the id (and idempotency key) to use; empty to let the client choose
+ */
+public record ListingRequest(TicketId ticket, BuyerId seller, long askMinor, Optional<ListingId> listingId) {
+
+    /** @throws InvalidRequestException if a value is missing, the ask is below 1 or above {@link Limits#MAX_PRICE_MINOR} */
+    public ListingRequest {
+        Checks.notNull("ticket", ticket);
+        Checks.notNull("seller", seller);
+        Checks.range("askMinor", askMinor, 1, Limits.MAX_PRICE_MINOR);
+        Checks.notNull("listingId", listingId);
+    }
+
+    /** List {@code ticket} at {@code askMinor}. */
+    public static ListingRequest of(TicketId ticket, BuyerId seller, long askMinor) {
+        return new ListingRequest(ticket, seller, askMinor, Optional.empty());
+    }
+
+    /** The same request with a caller-chosen listing id. */
+    public ListingRequest withListingId(ListingId id) {
+        return new ListingRequest(ticket, seller, askMinor, Optional.of(Checks.notNull("listingId", id)));
+    }
+}

@@ -1,0 +1,42 @@
+package io.dhamana;
+
+import io.dhamana.internal.Checks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Helpers that name seats. */
+public final class SeatMap {
+    private SeatMap() {}
+
+    /**
+     * Seats of a rectangular block: rows {@code A, B, ...} (then {@code AA, AB, ...}) and numbers from 1, named
+     * {@code A-1 ... A-12, B-1 ...}.
+     *
+     * @throws InvalidRequestException if rows or seats per row are below 1, or the block is too big
+     */
+    public static List<SeatId> grid(int rows, int seatsPerRow) {
+        Checks.range("rows", rows, 1, 702);
+        Checks.range("seatsPerRow", seatsPerRow, 1, Limits.MAX_SEATS_PER_SECTION);
+        if ((long) rows * seatsPerRow > Limits.MAX_SEATS_PER_SECTION) {
+            throw new InvalidRequestException("rows x seatsPerRow",
+                    "must be at most " + Limits.MAX_SEATS_PER_SECTION + ", was " + (long) rows * seatsPerRow);
+        }
+        List<SeatId> seats = new ArrayList<>(rows * seatsPerRow);
+        for (int r = 0; r < rows; r++) {
+            String row = rowName(r);
+            for (int n = 1; n <= seatsPerRow; n++) {
+                seats.add(new SeatId(row + "-" + n));
+            }
+        }
+        return List.copyOf(seats);
+    }
+
+    /** The name of the row with this zero-based index: A..Z, then AA..ZZ. */
+    public static String rowName(int index) {
+        if (index < 26) {
+            return String.valueOf((char) ('A' + index));
+        }
+        return rowName(index / 26 - 1) + (char) ('A' + index % 26);
+    }
+}

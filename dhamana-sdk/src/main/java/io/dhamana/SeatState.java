@@ -1,0 +1,8 @@
+package io.dhamana;
+
+/** A named seat's state. */
+public enum SeatState {
+    AVAILABLE,
+    HELD,
+    SOLD
+}

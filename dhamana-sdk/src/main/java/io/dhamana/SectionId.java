@@ -1,0 +1,31 @@
+package io.dhamana;
+
+import io.dhamana.internal.Checks;
+
+/**
+ * Identifies a section: 1 to 64 characters, letters, digits and {@code . _ : @ + -}, starting with a letter or digit.
+ * Chosen by the caller.
+ *
+ * @param value the identifier text
+ */
+public record SectionId(String value) implements Comparable<SectionId> {
+    /** @throws InvalidRequestException if the value is null, blank, too long or holds other characters */
+    public SectionId {
+        Checks.id("sectionId", value);
+    }
+
+    /** Same as the constructor; reads better at call sites. */
+    public static SectionId of(String value) {
+        return new SectionId(value);
+    }
+
+    @Override
+    public int compareTo(SectionId other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

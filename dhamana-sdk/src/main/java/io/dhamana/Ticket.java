@@ -1,0 +1,34 @@
+package io.dhamana;
+
+import io.dhamana.internal.Checks;
+
+import java.util.Optional;
+
+/**
+ * One confirmed unit or seat.
+ *
+ * @param id             the ticket's id
+ * @param event          the event
+ * @param section        the section
+ * @param seat           the named seat, for reserved seating
+ * @param hold           the hold it was confirmed from
+ * @param owner          its one owner
+ * @param state          its state
+ * @param code           the entry code; rotated on every change of owner so a seller's copy stops working
+ * @param faceValueMinor its face value, in minor units
+ */
+public record Ticket(TicketId id, EventId event, SectionId section, Optional<SeatId> seat, HoldId hold, BuyerId owner,
+                     TicketState state, String code, long faceValueMinor) {
+    public Ticket {
+        Checks.notNull("ticket id", id);
+        Checks.notNull("seat", seat);
+        Checks.notNull("state", state);
+    }
+
+    /** Hides the entry code, which is a bearer credential. */
+    @Override
+    public String toString() {
+        return "Ticket[id=" + id + ", event=" + event + ", section=" + section + ", seat=" + seat.map(SeatId::value)
+                .orElse("-") + ", owner=" + owner + ", state=" + state + ", faceValueMinor=" + faceValueMinor + "]";
+    }
+}

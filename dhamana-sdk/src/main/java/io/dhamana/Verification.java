@@ -1,0 +1,21 @@
+package io.dhamana;
+
+import io.dhamana.internal.Checks;
+
+import java.net.URI;
+
+/**
+ * A buyer's standing at one event: verified (with evidence) or revoked, and how much of the per-buyer cap is used.
+ *
+ * @param event    the event
+ * @param buyer    the buyer
+ * @param status   verified or revoked
+ * @param evidence where the proof of verification lives
+ * @param used     units held or owned now
+ * @param cap      the most units this buyer may hold or own at the event
+ */
+public record Verification(EventId event, BuyerId buyer, VerificationStatus status, URI evidence, int used, int cap) {
+    public Verification {
+        Checks.notNull("status", status);
+    }
+}

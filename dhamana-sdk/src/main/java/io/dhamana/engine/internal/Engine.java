@@ -1,0 +1,103 @@
+package io.dhamana.engine.internal;
+
+import io.dhamana.BuyerId;
+import io.dhamana.EventId;
+import io.dhamana.HoldId;
+import io.dhamana.ListingId;
+import io.dhamana.OperationKey;
+import io.dhamana.SeatId;
+import io.dhamana.SectionId;
+import io.dhamana.TicketId;
+import io.dhamana.spi.AllowanceRow;
+import io.dhamana.spi.BucketRow;
+import io.dhamana.spi.EventRow;
+import io.dhamana.spi.HoldRow;
+import io.dhamana.spi.ListingRow;
+import io.dhamana.spi.MoneyEntry;
+import io.dhamana.spi.OperationRow;
+import io.dhamana.spi.SeatRow;
+import io.dhamana.spi.SectionRow;
+import io.dhamana.spi.TicketRow;
+import io.dhamana.spi.TxMode;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The engine's state: one table per entity, the commit clock, and a few append-only indexes that are filled when
+ * a commit installs its rows (so they only ever point at committed rows, which readers then check against their
+ * snapshot).
+ */
+public final class Engine {
+    record SectionKey(EventId event, SectionId section) {}
+
+    record BucketKey(EventId event, SectionId section, int bucket) {}
+
+    record SeatKey(EventId event, SectionId section, SeatId seat) {}
+
+    record AllowanceKey(EventId event, BuyerId buyer) {}
+
+    record MoneyKey(OperationKey operation, int leg) {}
+
+    final Table<EventId, EventRow> events = new Table<>("event");
+    final Table<SectionKey, SectionRow> sections = new Table<>("section");
+    final Table<BucketKey, BucketRow> buckets = new Table<>("stock_bucket");
+    final Table<SeatKey, SeatRow> seats = new Table<>("seat");
+    final Table<AllowanceKey, AllowanceRow> allowances = new Table<>("allowance");
+    final Table<HoldId, HoldRow> holds = new Table<>("hold");
+    final Table<TicketId, TicketRow> tickets = new Table<>("ticket");
+    final Table<ListingId, ListingRow> listings = new Table<>("listing");
+    final Table<OperationKey, OperationRow> operations = new Table<>("operation_log");
+    final Table<MoneyKey, MoneyEntry> money = new Table<>("money_entry");
+
+    /** Seats of a section in the order they were inserted. */
+    final ConcurrentHashMap<SectionKey, Queue<SeatId>> seatOrder = new ConcurrentHashMap<>();
+    /** Tickets made from each hold. */
+    final ConcurrentHashMap<HoldId, List<TicketId>> ticketsOfHold = new ConcurrentHashMap<>();
+    /** Holds by the second they expire in; entries are dropped once their hold is no longer held. */
+    final ConcurrentSkipListMap<Long, Queue<HoldId>> expiries = new ConcurrentSkipListMap<>();
+
+    final Snapshots snapshots = new Snapshots();
+    final Clock clock;
+    final LongAdder commits = new LongAdder();
+    final LongAdder conflicts = new LongAdder();
+
+    public Engine(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Starts a transaction; the caller must {@link EngineTx#close()} it. */
+    public EngineTx begin(TxMode mode) {
+        return new EngineTx(this, mode);
+    }
+
+    void indexExpiry(HoldRow hold) {
+        long second = hold.expiresAt().getEpochSecond();
+        Queue<HoldId> q = expiries.get(second);
+        if (q == null) {
+            q = expiries.computeIfAbsent(second, s -> new ConcurrentLinkedQueue<>());
+        }
+        q.add(hold.id());
+    }
+
+    /** Transactions committed so far. */
+    public long commits() {
+        return commits.sum();
+    }
+
+    /** Transactions that lost a conflict so far. */
+    public long conflicts() {
+        return conflicts.sum();
+    }
+
+    /** Row keys ever written, over all tables (committed or not); a rough size for diagnostics. */
+    public long rowCount() {
+        return (long) events.size() + sections.size() + buckets.size() + seats.size() + allowances.size()
+                + holds.size() + tickets.size() + listings.size() + operations.size() + money.size();
+    }
+}

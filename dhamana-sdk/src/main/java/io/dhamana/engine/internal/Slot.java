@@ -1,0 +1,78 @@
+package io.dhamana.engine.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One row key's history: a chain of committed versions, newest first, and a commit latch. A committing
+ * transaction latches its slots, takes a commit timestamp, installs its versions and unlatches.
+ */
+final class Slot<V> {
+    /** Latched by a committer that has no timestamp yet. */
+    static final long LATCHED = -1;
+    private static final VarHandle LATCH;
+
+    static {
+        try {
+            LATCH = MethodHandles.lookup().findVarHandle(Slot.class, "latch", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    volatile Version<V> head;
+    /** 0: free; {@link #LATCHED}; or the latching committer's timestamp once it has one. */
+    private volatile long latch;
+
+    boolean tryLatch() {
+        return latch == 0 && LATCH.compareAndSet(this, 0L, LATCHED);
+    }
+
+    void publishTimestamp(long ts) {
+        latch = ts;
+    }
+
+    void unlatch() {
+        latch = 0;
+    }
+
+    /**
+     * The value visible to a snapshot taken at {@code snapshotTs}, or null if the row did not exist then. Waits
+     * for a committer that may already hold a timestamp at or below the snapshot: its versions belong to the
+     * snapshot and are about to be installed.
+     */
+    V visible(long snapshotTs) {
+        int spins = 0;
+        for (long l = latch; l == LATCHED || (l > 0 && l <= snapshotTs); l = latch) {
+            if (++spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        for (Version<V> v = head; v != null; v = v.prev) {
+            if (v.ts <= snapshotTs) {
+                return v.value;
+            }
+        }
+        return null;
+    }
+
+    /** Timestamp of the newest committed version, 0 if none. */
+    long newestTs() {
+        Version<V> h = head;
+        return h == null ? 0 : h.ts;
+    }
+
+    /** Installs a new version and cuts versions no live snapshot can reach. Only while latched. */
+    void install(V value, long ts, long oldestSnapshot) {
+        Version<V> v = new Version<>(value, ts, head);
+        for (Version<V> p = v; p != null; p = p.prev) {
+            if (p.ts <= oldestSnapshot) {
+                p.prev = null;
+                break;
+            }
+        }
+        head = v;
+    }
+}

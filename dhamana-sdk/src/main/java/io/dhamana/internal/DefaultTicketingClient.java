@@ -1,0 +1,452 @@
+package io.dhamana.internal;
+
+import io.dhamana.AuditReport;
+import io.dhamana.BuyerId;
+import io.dhamana.ClientConfig;
+import io.dhamana.Event;
+import io.dhamana.EventId;
+import io.dhamana.EventSpec;
+import io.dhamana.Hold;
+import io.dhamana.HoldId;
+import io.dhamana.HoldRequest;
+import io.dhamana.InvalidRequestException;
+import io.dhamana.Listing;
+import io.dhamana.ListingId;
+import io.dhamana.ListingRequest;
+import io.dhamana.Operation;
+import io.dhamana.OperationKey;
+import io.dhamana.Outcome;
+import io.dhamana.Seat;
+import io.dhamana.SeatState;
+import io.dhamana.SectionId;
+import io.dhamana.SectionKind;
+import io.dhamana.SectionSpec;
+import io.dhamana.Ticket;
+import io.dhamana.TicketId;
+import io.dhamana.TicketingClient;
+import io.dhamana.Verification;
+import io.dhamana.spi.BucketRow;
+import io.dhamana.spi.EventRow;
+import io.dhamana.spi.OperationRow;
+import io.dhamana.spi.SeatRow;
+import io.dhamana.spi.SectionRow;
+import io.dhamana.spi.StoreTransaction;
+import io.dhamana.spi.TxMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The client: validates, picks buckets, and runs each operation's recipe inside the retry loop. */
+public final class DefaultTicketingClient implements TicketingClient {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultTicketingClient.class);
+
+    /** Rows per transaction when creating events: far below DSQL's 3,000-row limit. */
+    static final int CREATE_BATCH_ROWS = 1_000;
+    /** Holds expired per transaction: about five rows each, so a batch stays near 500 rows. */
+    static final int EXPIRY_BATCH = 100;
+
+    private final ClientConfig config;
+    private final RetryLoop loop;
+    private final Catalog catalog;
+    private final Keys keys;
+    private final HoldCombiner combiner;
+    private final ScheduledExecutorService sweeper;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public DefaultTicketingClient(ClientConfig config) {
+        this.config = config;
+        this.loop = new RetryLoop(config.store(), config.retryPolicy(), Listeners.of(config.listeners()),
+                config.ticker(), config.sleeper(), config.random());
+        this.catalog = new Catalog(loop);
+        this.keys = new Keys(config.store().keyStrategy());
+        this.combiner = config.combining() ? new HoldCombiner(loop, config) : null;
+        if (config.expirySweepInterval().isZero()) {
+            this.sweeper = null;
+        } else {
+            this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, config.name() + "-expiry-sweeper");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = config.expirySweepInterval().toMillis();
+            sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("Dhamana client '{}' started on {}", config.name(), config.store().description());
+    }
+
+    @Override
+    public ClientConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    @Override
+    public Event createEvent(EventSpec spec) {
+        Checks.notNull("spec", spec);
+        ensureOpen();
+        EventId id = spec.id();
+        Optional<Catalog.EventInfo> existing = catalog.find(id);
+        if (existing.isPresent()) {
+            return sameOrThrow(spec, existing.get().event());
+        }
+        OperationKey key = Keys.derived("create-event", id.value());
+        List<SectionRow> sections = new ArrayList<>();
+        for (int i = 0; i < spec.sections().size(); i++) {
+            SectionSpec s = spec.sections().get(i);
+            if (s instanceof SectionSpec.GeneralAdmission ga) {
+                sections.add(new SectionRow(id, ga.id(), SectionKind.GENERAL_ADMISSION, ga.capacity(), ga.buckets(),
+                        ga.faceValueMinor(), i));
+            } else if (s instanceof SectionSpec.ReservedSeating rs) {
+                sections.add(new SectionRow(id, rs.id(), SectionKind.RESERVED_SEATING, rs.seats().size(), 1,
+                        rs.faceValueMinor(), i));
+            }
+        }
+        // Sections, buckets and seats first, in idempotent batches; the event row last, so the event is visible
+        // (and cached) only when complete.
+        loop.run(Operation.CREATE_EVENT, key, TxMode.READ_WRITE, (tx, a) -> {
+            sections.forEach(tx::insertSection);
+            return null;
+        });
+        for (SectionSpec s : spec.sections()) {
+            if (s instanceof SectionSpec.GeneralAdmission ga) {
+                List<BucketRow> buckets = new ArrayList<>(ga.buckets());
+                int base = ga.capacity() / ga.buckets();
+                int extra = ga.capacity() % ga.buckets();
+                for (int b = 0; b < ga.buckets(); b++) {
+                    buckets.add(new BucketRow(id, ga.id(), b, base + (b < extra ? 1 : 0)));
+                }
+                inBatches(key, buckets, (tx, batch) -> tx.insertBuckets(batch));
+            } else if (s instanceof SectionSpec.ReservedSeating rs) {
+                List<SeatRow> seats = rs.seats().stream()
+                        .map(seat -> new SeatRow(id, rs.id(), seat, SeatState.AVAILABLE, Optional.empty()))
+                        .toList();
+                inBatches(key, seats, (tx, batch) -> tx.insertSeats(batch));
+            }
+        }
+        loop.run(Operation.CREATE_EVENT, key, TxMode.READ_WRITE, (tx, a) -> {
+            if (tx.insertEvent(new EventRow(id, spec.name(), spec.perBuyerCap(), spec.resaleCapBps()))) {
+                tx.insertOperation(new OperationRow(key, Operation.CREATE_EVENT, id, id.value(), Recipes.SYSTEM, 0, 0));
+            }
+            return null;
+        });
+        Event created = sameOrThrow(spec, catalog.require(id).event());
+        LOG.info("created event {} with {} section(s), capacity {}", id, created.sections().size(),
+                created.capacity());
+        return created;
+    }
+
+    private interface BatchWrite<R> {
+        void write(StoreTransaction tx, List<R> batch);
+    }
+
+    private <R> void inBatches(OperationKey key, List<R> rows, BatchWrite<R> write) {
+        for (int from = 0; from < rows.size(); from += CREATE_BATCH_ROWS) {
+            List<R> batch = rows.subList(from, Math.min(rows.size(), from + CREATE_BATCH_ROWS));
+            loop.run(Operation.CREATE_EVENT, key, TxMode.READ_WRITE, (tx, a) -> {
+                write.write(tx, batch);
+                return null;
+            });
+        }
+    }
+
+    private static Event sameOrThrow(EventSpec spec, Event existing) {
+        boolean same = existing.name().equals(spec.name()) && existing.perBuyerCap() == spec.perBuyerCap()
+                && existing.resaleCapBps() == spec.resaleCapBps()
+                && existing.sections().size() == spec.sections().size();
+        for (int i = 0; same && i < spec.sections().size(); i++) {
+            SectionSpec s = spec.sections().get(i);
+            var e = existing.sections().get(i);
+            same = e.id().equals(s.id()) && e.faceValueMinor() == s.faceValueMinor()
+                    && (s instanceof SectionSpec.GeneralAdmission ga
+                    ? e.kind() == SectionKind.GENERAL_ADMISSION && e.capacity() == ga.capacity()
+                    && e.buckets() == ga.buckets()
+                    : e.kind() == SectionKind.RESERVED_SEATING
+                    && e.capacity() == ((SectionSpec.ReservedSeating) s).seats().size());
+        }
+        if (!same) {
+            throw new InvalidRequestException("spec", "event " + spec.id() + " already exists with other settings");
+        }
+        return existing;
+    }
+
+    @Override
+    public Optional<Event> event(EventId event) {
+        Checks.notNull("event", event);
+        ensureOpen();
+        return catalog.find(event).map(Catalog.EventInfo::event);
+    }
+
+    // ------------------------------------------------------------------ verification
+
+    @Override
+    public Outcome<Verification> verifyFan(EventId event, BuyerId buyer, URI evidence) {
+        Checks.notNull("event", event);
+        Checks.notNull("buyer", buyer);
+        String proof = Checks.evidence("evidence", evidence).toString();
+        ensureOpen();
+        int cap = catalog.require(event).row().perBuyerCap();
+        OperationKey key = OperationKey.of(keys.next());
+        return loop.run(Operation.VERIFY_FAN, key, TxMode.READ_WRITE,
+                (tx, a) -> Recipes.verify(tx, key, event, buyer, proof, cap));
+    }
+
+    @Override
+    public Outcome<Verification> revokeFan(EventId event, BuyerId buyer) {
+        Checks.notNull("event", event);
+        Checks.notNull("buyer", buyer);
+        ensureOpen();
+        catalog.require(event);
+        OperationKey key = OperationKey.of(keys.next());
+        return loop.run(Operation.REVOKE_FAN, key, TxMode.READ_WRITE, (tx, a) -> Recipes.revoke(tx, key, event, buyer));
+    }
+
+    @Override
+    public Optional<Verification> verification(EventId event, BuyerId buyer) {
+        Checks.notNull("event", event);
+        Checks.notNull("buyer", buyer);
+        ensureOpen();
+        return read(tx -> tx.allowance(event, buyer).map(Rows::verification));
+    }
+
+    // ------------------------------------------------------------------ primary sale
+
+    @Override
+    public Outcome<Hold> hold(HoldRequest request) {
+        Checks.notNull("request", request);
+        ensureOpen();
+        SectionState section = catalog.section(request.event(), request.section());
+        if (section.isGeneralAdmission()) {
+            if (request.seat().isPresent()) {
+                throw new InvalidRequestException("seat", "must be empty: section " + request.section()
+                        + " is general admission");
+            }
+            if (request.units() > section.row().capacity()) {
+                throw new InvalidRequestException("units", "must not exceed the capacity of section "
+                        + request.section() + " (" + section.row().capacity() + "), was " + request.units());
+            }
+        } else if (request.seat().isEmpty()) {
+            throw new InvalidRequestException("seat", "must name a seat: section " + request.section()
+                    + " is reserved seating");
+        }
+        HoldId id = request.holdId().orElseGet(() -> HoldId.of(keys.next()));
+        Duration ttl = request.ttl().orElse(config.defaultHoldTtl());
+        if (combiner != null && section.isGeneralAdmission()) {
+            return combiner.hold(section, id, request.buyer(), request.units(), ttl);
+        }
+        return HoldCall.run(loop, config.bucketSelection(), section, id, request.seat(), request.buyer(),
+                request.units(), ttl);
+    }
+
+    @Override
+    public Outcome<Hold> release(HoldId hold) {
+        Checks.notNull("hold", hold);
+        ensureOpen();
+        return loop.run(Operation.RELEASE, Keys.derived("release", hold), TxMode.READ_WRITE,
+                (tx, a) -> Recipes.release(tx, hold));
+    }
+
+    @Override
+    public Outcome<List<Ticket>> confirm(HoldId hold) {
+        Checks.notNull("hold", hold);
+        ensureOpen();
+        return loop.run(Operation.CONFIRM, Keys.derived("confirm", hold), TxMode.READ_WRITE,
+                (tx, a) -> Recipes.confirm(tx, hold));
+    }
+
+    @Override
+    public Outcome<Ticket> refund(TicketId ticket) {
+        Checks.notNull("ticket", ticket);
+        ensureOpen();
+        return loop.run(Operation.REFUND, Keys.derived("refund", ticket), TxMode.READ_WRITE,
+                (tx, a) -> Recipes.refund(tx, ticket));
+    }
+
+    @Override
+    public int expireHolds() {
+        ensureOpen();
+        int total = 0;
+        int expired;
+        do {
+            expired = loop.run(Operation.EXPIRE_HOLDS, null, TxMode.READ_WRITE,
+                    (tx, a) -> Recipes.expireBatch(tx, EXPIRY_BATCH));
+            total += expired;
+        } while (expired == EXPIRY_BATCH && !closed.get());
+        return total;
+    }
+
+    private void sweepQuietly() {
+        try {
+            int n = expireHolds();
+            if (n > 0) {
+                LOG.debug("expiry sweep returned the stock of {} hold(s)", n);
+            }
+        } catch (RuntimeException e) {
+            if (!closed.get()) {
+                LOG.warn("expiry sweep failed; will try again in {}", config.expirySweepInterval(), e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ resale
+
+    @Override
+    public Outcome<Listing> listForResale(ListingRequest request) {
+        Checks.notNull("request", request);
+        ensureOpen();
+        ListingId id = request.listingId().orElseGet(() -> ListingId.of(keys.next()));
+        // The cap in basis points is only needed to word a rejection; the store decides with its own rows.
+        EventId event = read(tx -> tx.ticket(request.ticket()).map(t -> t.event()))
+                .orElseThrow(() -> new io.dhamana.NotFoundException("ticket", request.ticket().toString()));
+        int capBps = catalog.require(event).row().resaleCapBps();
+        return loop.run(Operation.LIST_FOR_RESALE, OperationKey.of(id.value()), TxMode.READ_WRITE,
+                (tx, a) -> Recipes.list(tx, id, request.ticket(), request.seller(), request.askMinor(), capBps));
+    }
+
+    @Override
+    public Outcome<Listing> withdrawListing(ListingId listing, BuyerId seller) {
+        Checks.notNull("listing", listing);
+        Checks.notNull("seller", seller);
+        ensureOpen();
+        return loop.run(Operation.WITHDRAW_LISTING, Keys.derived("withdraw", listing), TxMode.READ_WRITE,
+                (tx, a) -> Recipes.withdraw(tx, listing, seller));
+    }
+
+    @Override
+    public Outcome<Listing> buyListing(ListingId listing, BuyerId buyer) {
+        Checks.notNull("listing", listing);
+        Checks.notNull("buyer", buyer);
+        ensureOpen();
+        return loop.run(Operation.BUY_LISTING, Keys.derived("buy", listing, buyer.value()), TxMode.READ_WRITE,
+                (tx, a) -> Recipes.buy(tx, listing, buyer));
+    }
+
+    @Override
+    public Outcome<Listing> settle(ListingId listing) {
+        Checks.notNull("listing", listing);
+        ensureOpen();
+        return loop.run(Operation.SETTLE, Keys.derived("settle", listing), TxMode.READ_WRITE,
+                (tx, a) -> Recipes.settle(tx, listing));
+    }
+
+    @Override
+    public Outcome<Listing> cancelSale(ListingId listing) {
+        Checks.notNull("listing", listing);
+        ensureOpen();
+        return loop.run(Operation.CANCEL_SALE, Keys.derived("cancel-sale", listing), TxMode.READ_WRITE,
+                (tx, a) -> Recipes.cancelSale(tx, listing));
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    @Override
+    public long unitsLeft(EventId event, SectionId section) {
+        Checks.notNull("event", event);
+        Checks.notNull("section", section);
+        ensureOpen();
+        SectionState s = catalog.section(event, section);
+        if (s.isGeneralAdmission()) {
+            return read(tx -> tx.buckets(event, section).stream().mapToLong(BucketRow::remaining).sum());
+        }
+        return read(tx -> tx.seats(event, section).stream().filter(r -> r.state() == SeatState.AVAILABLE).count());
+    }
+
+    @Override
+    public List<Seat> seats(EventId event, SectionId section) {
+        Checks.notNull("event", event);
+        Checks.notNull("section", section);
+        ensureOpen();
+        SectionState s = catalog.section(event, section);
+        if (s.isGeneralAdmission()) {
+            throw new InvalidRequestException("section", section + " is general admission and has no seats");
+        }
+        return read(tx -> tx.seats(event, section).stream().map(r -> new Seat(r.seat(), r.state())).toList());
+    }
+
+    @Override
+    public Optional<Hold> findHold(HoldId hold) {
+        Checks.notNull("hold", hold);
+        ensureOpen();
+        return read(tx -> tx.hold(hold).map(Rows::hold));
+    }
+
+    @Override
+    public Optional<Ticket> findTicket(TicketId ticket) {
+        Checks.notNull("ticket", ticket);
+        ensureOpen();
+        return read(tx -> tx.ticket(ticket).map(Rows::ticket));
+    }
+
+    @Override
+    public List<Ticket> ticketsOf(EventId event, BuyerId buyer) {
+        Checks.notNull("event", event);
+        Checks.notNull("buyer", buyer);
+        ensureOpen();
+        catalog.require(event);
+        return read(tx -> tx.ticketsOfOwner(event, buyer).stream().map(Rows::ticket).toList());
+    }
+
+    @Override
+    public Optional<Listing> findListing(ListingId listing) {
+        Checks.notNull("listing", listing);
+        ensureOpen();
+        return read(tx -> tx.listing(listing).map(Rows::listing));
+    }
+
+    @Override
+    public AuditReport audit() {
+        ensureOpen();
+        return loop.run(Operation.AUDIT, null, TxMode.READ_ONLY, (tx, a) -> Auditor.audit(tx, Optional.empty()));
+    }
+
+    @Override
+    public AuditReport audit(EventId event) {
+        Checks.notNull("event", event);
+        ensureOpen();
+        catalog.require(event);
+        return loop.run(Operation.AUDIT, null, TxMode.READ_ONLY, (tx, a) -> Auditor.audit(tx, Optional.of(event)));
+    }
+
+    private <T> T read(java.util.function.Function<StoreTransaction, T> query) {
+        return loop.run(Operation.QUERY, null, TxMode.READ_ONLY, (tx, a) -> query.apply(tx));
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("client '" + config.name() + "' is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        if (combiner != null) {
+            combiner.close();
+        }
+        if (config.ownsStore()) {
+            config.store().close();
+        }
+        LOG.info("Dhamana client '{}' closed", config.name());
+    }
+
+    @Override
+    public String toString() {
+        return "TicketingClient[" + config.name() + " on " + config.store().description() + "]";
+    }
+}

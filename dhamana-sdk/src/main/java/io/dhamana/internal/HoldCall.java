@@ -1,0 +1,67 @@
+package io.dhamana.internal;
+
+import io.dhamana.BucketSelection;
+import io.dhamana.BuyerId;
+import io.dhamana.Hold;
+import io.dhamana.HoldId;
+import io.dhamana.Operation;
+import io.dhamana.OperationKey;
+import io.dhamana.Outcome;
+import io.dhamana.SeatId;
+import io.dhamana.spi.StoreTransaction;
+import io.dhamana.spi.TxMode;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One hold call across its attempts. It picks the bucket before each attempt (moving away from the one that just
+ * conflicted) and counts itself in that bucket's in-flight load for the whole attempt, commit included.
+ */
+final class HoldCall implements RetryLoop.Attempt<Outcome<Hold>>, RetryLoop.Hooks {
+    private final SectionState section;
+    private final BucketSelection selection;
+    private final HoldId id;
+    private final Optional<SeatId> seat;
+    private final BuyerId buyer;
+    private final int units;
+    private final Duration ttl;
+    private int bucket = -1;
+
+    private HoldCall(SectionState section, BucketSelection selection, HoldId id, Optional<SeatId> seat, BuyerId buyer,
+                     int units, Duration ttl) {
+        this.section = section;
+        this.selection = selection;
+        this.id = id;
+        this.seat = seat;
+        this.buyer = buyer;
+        this.units = units;
+        this.ttl = ttl;
+    }
+
+    static Outcome<Hold> run(RetryLoop loop, BucketSelection selection, SectionState section, HoldId id,
+                             Optional<SeatId> seat, BuyerId buyer, int units, Duration ttl) {
+        return loop.run(Operation.HOLD, OperationKey.of(id.value()), TxMode.READ_WRITE,
+                new HoldCall(section, selection, id, seat, buyer, units, ttl));
+    }
+
+    @Override
+    public void beforeAttempt(int attempt) {
+        if (section.isGeneralAdmission()) {
+            bucket = section.chooseBucket(selection, buyer, attempt, bucket);
+            section.enter(bucket);
+        }
+    }
+
+    @Override
+    public void afterAttempt(int attempt) {
+        if (section.isGeneralAdmission()) {
+            section.leave(bucket);
+        }
+    }
+
+    @Override
+    public Outcome<Hold> run(StoreTransaction tx, int attempt) {
+        return Recipes.hold(tx, new Recipes.HoldArgs(section, id, seat, buyer, units, ttl, bucket));
+    }
+}

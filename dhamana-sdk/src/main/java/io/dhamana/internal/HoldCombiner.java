@@ -1,0 +1,187 @@
+package io.dhamana.internal;
+
+import io.dhamana.BuyerId;
+import io.dhamana.ClientConfig;
+import io.dhamana.ConflictException;
+import io.dhamana.DhamanaException;
+import io.dhamana.Hold;
+import io.dhamana.HoldId;
+import io.dhamana.Operation;
+import io.dhamana.OperationListener;
+import io.dhamana.Outcome;
+import io.dhamana.spi.TxMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Flat combining for general-admission holds: callers that target the same bucket queue up, and whichever of them
+ * gets the bucket's lane serves everyone queued (up to a bound) with one transaction. On a hot bucket this turns a
+ * storm of conflicting transactions (or a row-lock convoy on PostgreSQL) into one commit per batch.
+ *
+ * <p>Each caller keeps its own hold id (idempotency key) and gets its own outcome: refusals are decided per member
+ * and write nothing. If a combined transaction fails outright, its members fall back to ordinary single holds, so
+ * one bad member cannot fail the rest.
+ */
+final class HoldCombiner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HoldCombiner.class);
+    /** How long a waiting caller parks before checking whether it should lead. */
+    private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    private static final class Member {
+        final HoldId id;
+        final BuyerId buyer;
+        final int units;
+        final Duration ttl;
+        final Thread thread = Thread.currentThread();
+        final long started;
+        volatile Outcome<Hold> outcome;
+        volatile boolean fallback;
+
+        Member(HoldId id, BuyerId buyer, int units, Duration ttl, long started) {
+            this.id = id;
+            this.buyer = buyer;
+            this.units = units;
+            this.ttl = ttl;
+            this.started = started;
+        }
+
+        boolean finished() {
+            return outcome != null || fallback;
+        }
+    }
+
+    private static final class Lane {
+        final ConcurrentLinkedQueue<Member> queue = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean leading = new AtomicBoolean();
+    }
+
+    private final ClientConfig config;
+    private final RetryLoop singles;
+    private final RetryLoop batches;
+    private final OperationListener listener;
+    private final ConcurrentHashMap<SectionState, Lane[]> lanes = new ConcurrentHashMap<>();
+
+    HoldCombiner(RetryLoop singles, ClientConfig config) {
+        this.config = config;
+        this.singles = singles;
+        this.listener = singles.listener();
+        // A combined transaction reports its attempts and conflicts once; each member reports its own outcome.
+        OperationListener attemptsOnly = new OperationListener() {
+            @Override
+            public void onAttempt(Operation operation, int attempt) {
+                listener.onAttempt(operation, attempt);
+            }
+
+            @Override
+            public void onConflict(Operation operation, int attempt, ConflictException conflict) {
+                listener.onConflict(operation, attempt, conflict);
+            }
+
+            @Override
+            public void onRetry(Operation operation, int nextAttempt, long delayNanos, DhamanaException cause) {
+                listener.onRetry(operation, nextAttempt, delayNanos, cause);
+            }
+        };
+        this.batches = new RetryLoop(config.store(), config.retryPolicy(), attemptsOnly, config.ticker(),
+                config.sleeper(), config.random());
+    }
+
+    Outcome<Hold> hold(SectionState section, HoldId id, BuyerId buyer, int units, Duration ttl) {
+        int bucket = section.chooseBucket(config.bucketSelection(), buyer, 1, -1);
+        Lane lane = lanes.computeIfAbsent(section, s -> newLanes(s.buckets()))[bucket];
+        Member me = new Member(id, buyer, units, ttl, config.ticker().read());
+        lane.queue.add(me);
+        section.enter(bucket);
+        try {
+            while (!me.finished()) {
+                if (lane.leading.compareAndSet(false, true)) {
+                    try {
+                        lead(section, bucket, lane);
+                    } finally {
+                        lane.leading.set(false);
+                    }
+                    Member next = lane.queue.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.thread); // someone queued while we led: let them lead
+                    }
+                } else {
+                    LockSupport.parkNanos(this, PARK_NANOS);
+                }
+            }
+        } finally {
+            section.leave(bucket);
+        }
+        if (me.fallback) {
+            return HoldCall.run(singles, config.bucketSelection(), section, id, Optional.empty(), buyer, units, ttl);
+        }
+        return me.outcome;
+    }
+
+    private static Lane[] newLanes(int n) {
+        Lane[] l = new Lane[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = new Lane();
+        }
+        return l;
+    }
+
+    private void lead(SectionState section, int bucket, Lane lane) {
+        List<Member> batch = new ArrayList<>(Math.min(64, config.maxCombinedHolds()));
+        Member m;
+        while (batch.size() < config.maxCombinedHolds() && (m = lane.queue.poll()) != null) {
+            batch.add(m);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (batch.size() == 1) {
+            finish(batch.get(0), null); // alone: the ordinary path is cheaper than planning a batch
+            return;
+        }
+        List<Recipes.BatchMember> members = batch.stream()
+                .map(b -> new Recipes.BatchMember(b.id, b.buyer, b.units, b.ttl)).toList();
+        List<Outcome<Hold>> outcomes;
+        try {
+            outcomes = batches.run(Operation.HOLD, null, TxMode.READ_WRITE,
+                    (tx, attempt) -> Recipes.holdBatch(tx, section, bucket, members));
+        } catch (RuntimeException e) {
+            LOG.debug("combined hold of {} failed; serving its members one by one", batch.size(), e);
+            batch.forEach(b -> finish(b, null));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            finish(batch.get(i), outcomes.get(i));
+        }
+    }
+
+    /** Hands a member its outcome (or, with null, sends it down the single-hold path) and wakes it. */
+    private void finish(Member member, Outcome<Hold> outcome) {
+        if (outcome == null) {
+            member.fallback = true;
+        } else {
+            long latency = config.ticker().read() - member.started;
+            if (outcome instanceof Outcome.Rejected<Hold> r) {
+                listener.onRejected(Operation.HOLD, r.rejection(), 1, latency);
+            } else {
+                listener.onSuccess(Operation.HOLD, 1, latency);
+            }
+            member.outcome = outcome;
+        }
+        LockSupport.unpark(member.thread);
+    }
+
+    @Override
+    public void close() {
+        lanes.clear();
+    }
+}

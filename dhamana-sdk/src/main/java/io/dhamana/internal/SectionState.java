@@ -1,0 +1,111 @@
+package io.dhamana.internal;
+
+import io.dhamana.BucketSelection;
+import io.dhamana.BuyerId;
+import io.dhamana.EventId;
+import io.dhamana.SectionKind;
+import io.dhamana.spi.EventRow;
+import io.dhamana.spi.SectionRow;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * What the client keeps about one section: its immutable rows (sections never change once created) and this
+ * client's view of which buckets are busy.
+ */
+public final class SectionState {
+    /** Spreads the in-flight counters over cache lines. */
+    private static final int STRIDE = 16;
+
+    private final EventRow event;
+    private final SectionRow row;
+    private final AtomicInteger turn = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
+    private final AtomicIntegerArray inFlight;
+
+    SectionState(EventRow event, SectionRow row) {
+        this.event = event;
+        this.row = row;
+        this.inFlight = new AtomicIntegerArray(Math.max(1, row.buckets()) * STRIDE);
+    }
+
+    public EventRow event() {
+        return event;
+    }
+
+    public SectionRow row() {
+        return row;
+    }
+
+    public EventId eventId() {
+        return event.id();
+    }
+
+    public boolean isGeneralAdmission() {
+        return row.kind() == SectionKind.GENERAL_ADMISSION;
+    }
+
+    public int buckets() {
+        return row.buckets();
+    }
+
+    /**
+     * The bucket a hold tries first. On a retry ({@code attempt > 1}) it moves away from the bucket that conflicted:
+     * the rival that won is likely still writing there.
+     */
+    public int chooseBucket(BucketSelection selection, BuyerId buyer, int attempt, int previous) {
+        int n = row.buckets();
+        if (n == 1) {
+            return 0;
+        }
+        if (attempt > 1) {
+            int step = 1 + ThreadLocalRandom.current().nextInt(n - 1);
+            return leastBusyFrom((previous + step) % n, previous);
+        }
+        return switch (selection) {
+            case ROUND_ROBIN -> Math.floorMod(turn.getAndIncrement(), n);
+            case BUYER_AFFINITY -> Math.floorMod(buyer.value().hashCode() * 0x9E3779B9, n);
+            case RANDOM -> ThreadLocalRandom.current().nextInt(n);
+            case LEAST_BUSY -> leastBusyFrom(Math.floorMod(turn.getAndIncrement(), n), -1);
+        };
+    }
+
+    /** Starting at {@code start}, the first idle bucket among a few probes, else the least busy probed. */
+    private int leastBusyFrom(int start, int avoid) {
+        int n = row.buckets();
+        int probes = Math.min(n, 4);
+        int best = start;
+        int bestLoad = Integer.MAX_VALUE;
+        for (int i = 0; i < probes; i++) {
+            int b = (start + i) % n;
+            if (b == avoid) {
+                continue;
+            }
+            int load = inFlight.get(b * STRIDE);
+            if (load == 0) {
+                return b;
+            }
+            if (load < bestLoad) {
+                bestLoad = load;
+                best = b;
+            }
+        }
+        return best;
+    }
+
+    /** Marks a hold as working on {@code bucket}. */
+    public void enter(int bucket) {
+        inFlight.incrementAndGet(bucket * STRIDE);
+    }
+
+    /** Marks a hold as done with {@code bucket}. */
+    public void leave(int bucket) {
+        inFlight.decrementAndGet(bucket * STRIDE);
+    }
+
+    /** Holds this client has in flight on {@code bucket} now. */
+    public int load(int bucket) {
+        return inFlight.get(bucket * STRIDE);
+    }
+}

@@ -1,0 +1,31 @@
+package io.dhamana.spi;
+
+/**
+ * A transactional store of events, stock, seats, holds, tickets, listings and the ledger. Implementations must be
+ * thread-safe; one store may back several clients at once (for example two "regions" of one drop).
+ */
+public interface TicketStore extends AutoCloseable {
+
+    /**
+     * Runs {@code work} in one new transaction and commits it, unless the work called
+     * {@link StoreTransaction#markRollbackOnly()} or threw, in which case the transaction is rolled back. This is one
+     * attempt: the store never retries.
+     *
+     * @return what the work returned
+     * @throws io.dhamana.ConflictException       if the commit (or any statement) lost a serialization conflict
+     * @throws io.dhamana.StoreException          if the store failed otherwise; transient when the connection was lost
+     * @throws ConstraintViolationException        if a last-line constraint refused a write
+     * @throws RuntimeException                    whatever the work threw, after rolling back
+     */
+    <T> T inTransaction(TxMode mode, TransactionWork<T> work);
+
+    /** Which kind of UUID this store wants for the keys of write-heavy tables. */
+    KeyStrategy keyStrategy();
+
+    /** A short human description, for example {@code "PostgreSQL 16.4, SERIALIZABLE"}. Never holds secrets. */
+    String description();
+
+    /** Releases the store's resources (pools, threads). Idempotent. */
+    @Override
+    void close();
+}
