@@ -177,6 +177,12 @@ public interface TicketingClient extends AutoCloseable {
     /** The seats of a reserved-seating section with their states, in declaration order. */
     List<Seat> seats(EventId event, SectionId section);
 
+    /**
+     * Who holds or owns a named seat, counted from committed rows: the buyer of every held hold on it and the owner
+     * of every live ticket for it. One entry per claim, so a double-booked seat shows every claimant.
+     */
+    List<BuyerId> holdersOf(EventId event, SectionId section, SeatId seat);
+
     /** The hold, if it exists. */
     Optional<Hold> findHold(HoldId hold);
 

@@ -373,6 +373,25 @@ public final class DefaultTicketingClient implements TicketingClient {
     }
 
     @Override
+    public List<BuyerId> holdersOf(EventId event, SectionId section, io.dhamana.SeatId seat) {
+        Checks.notNull("event", event);
+        Checks.notNull("section", section);
+        Checks.notNull("seat", seat);
+        ensureOpen();
+        SectionState s = catalog.section(event, section);
+        if (s.isGeneralAdmission()) {
+            throw new InvalidRequestException("section", section + " is general admission and has no seats");
+        }
+        return read(tx -> {
+            if (tx.seat(event, section, seat).isEmpty()) {
+                throw new io.dhamana.NotFoundException("seat", event.value() + "/" + section.value() + "/"
+                        + seat.value());
+            }
+            return List.copyOf(tx.seatClaims(event, section, seat));
+        });
+    }
+
+    @Override
     public Optional<Hold> findHold(HoldId hold) {
         Checks.notNull("hold", hold);
         ensureOpen();

@@ -75,8 +75,11 @@ public interface StoreTransaction {
      */
     long activeUnits(EventId event, SectionId section);
 
-    /** Claims on a seat counted from rows: {@code HELD} holds on it plus live tickets for it. */
-    long activeSeatClaims(EventId event, SectionId section, SeatId seat);
+    /**
+     * Who claims a seat, from rows: the buyer of each {@code HELD} hold on it and the owner of each live (not
+     * refunded) ticket for it, one entry per claim. More than one entry is a double booking.
+     */
+    List<BuyerId> seatClaims(EventId event, SectionId section, SeatId seat);
 
     // ---------------------------------------------------------------- scans for the audit (one snapshot)
     // Scans are meant for read-only transactions; whether they also see the transaction's own writes is

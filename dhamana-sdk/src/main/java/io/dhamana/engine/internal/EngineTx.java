@@ -428,20 +428,20 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     }
 
     @Override
-    public long activeSeatClaims(EventId event, SectionId section, SeatId seat) {
-        long[] claims = new long[1];
+    public List<BuyerId> seatClaims(EventId event, SectionId section, SeatId seat) {
+        List<BuyerId> claims = new ArrayList<>();
         Optional<SeatId> s = Optional.of(seat);
         scanHolds(Optional.of(event), h -> {
             if (h.section().equals(section) && s.equals(h.seat()) && h.status() == HoldStatus.HELD) {
-                claims[0]++;
+                claims.add(h.buyer());
             }
         });
         scanTickets(Optional.of(event), t -> {
             if (t.section().equals(section) && s.equals(t.seat()) && t.state() != TicketState.REFUNDED) {
-                claims[0]++;
+                claims.add(t.owner());
             }
         });
-        return claims[0];
+        return claims;
     }
 
     // ------------------------------------------------------------------ scans (the snapshot only)

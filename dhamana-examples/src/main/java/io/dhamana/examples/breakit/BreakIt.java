@@ -1,0 +1,122 @@
+package io.dhamana.examples.breakit;
+
+import io.dhamana.AuditReport;
+import io.dhamana.BuyerId;
+import io.dhamana.EventId;
+import io.dhamana.HoldRequest;
+import io.dhamana.Outcome;
+import io.dhamana.SeatId;
+import io.dhamana.SectionId;
+import io.dhamana.TicketingClient;
+import io.dhamana.foil.NaiveCountThenInsert;
+import io.dhamana.spi.TicketStore;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The on-sale stampede: N buyers hit one named seat at the same instant from two "regions" (two clients on one
+ * store). Guarded, the SDK's hold writes the seat row and exactly one buyer commits. Naive, each buyer counts the
+ * claims on the seat and inserts a hold if it saw none; nothing is written that a rival also writes, so several
+ * commit. Either way the holders are counted afterwards from committed rows by the audit, never from what the
+ * callers were told.
+ */
+public final class BreakIt {
+
+    /** How the buyers buy. */
+    public enum Mode {
+        /** The SDK's recipe: a guarded write to the seat row. */
+        GUARDED,
+        /** Count the seat's claims, then insert if none: the usual application code. */
+        NAIVE
+    }
+
+    /**
+     * What one run did.
+     *
+     * @param appWinners       buyers the application told "you got it"
+     * @param holders          buyers holding the seat according to committed rows
+     * @param extraHolders     holders beyond the one seat (the oversell)
+     * @param damageMinor      what the extra holders paid for a seat that does not exist, in minor units
+     * @param audit            the event's audit after the run
+     */
+    public record Result(Mode mode, int buyers, int appWinners, List<BuyerId> holders, int extraHolders,
+                         long damageMinor, AuditReport audit, Duration elapsed) {
+        public Result {
+            holders = List.copyOf(holders);
+        }
+    }
+
+    private BreakIt() {}
+
+    /**
+     * Runs one stampede against a seat of an existing event. Buyers are verified first (so the guarded path refuses
+     * nobody for that reason); the naive path ignores verification anyway.
+     *
+     * @param runId          distinguishes this run's buyers from earlier runs' (buyer ids are {@code runId-i})
+     * @param faceValueMinor the seat's price, for the damage figure
+     * @param naiveGap       the naive app's time between its count and its insert (a network round trip)
+     */
+    public static Result run(TicketStore store, EventId event, SectionId section, SeatId seat, int buyers, Mode mode,
+                             String runId, long faceValueMinor, Duration naiveGap) throws InterruptedException {
+        if (buyers < 1 || buyers > 10_000) {
+            throw new IllegalArgumentException("buyers must be between 1 and 10000, was " + buyers);
+        }
+        try (TicketingClient east = client(store, "east"); TicketingClient west = client(store, "west")) {
+            List<BuyerId> fans = new ArrayList<>(buyers);
+            for (int i = 0; i < buyers; i++) {
+                BuyerId b = BuyerId.of(runId + "-" + i);
+                east.verifyFan(event, b, URI.create("https://verify.example/" + b.value())).value();
+                fans.add(b);
+            }
+            NaiveCountThenInsert naive = new NaiveCountThenInsert(store, naiveGap);
+            ConcurrentLinkedQueue<BuyerId> told = new ConcurrentLinkedQueue<>();
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(buyers, 64));
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < buyers; i++) {
+                BuyerId b = fans.get(i);
+                TicketingClient region = i % 2 == 0 ? east : west;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    boolean won = mode == Mode.GUARDED
+                            ? region.hold(HoldRequest.seat(event, section, seat, b)).isOk()
+                            : naive.holdSeat(event, section, seat, b);
+                    if (won) {
+                        told.add(b);
+                    }
+                    return null;
+                }));
+            }
+            long start = System.nanoTime();
+            go.countDown();
+            try {
+                for (Future<?> f : futures) {
+                    f.get(5, TimeUnit.MINUTES);
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("a buyer failed: " + e.getMessage(), e);
+            } finally {
+                pool.shutdownNow();
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            AuditReport audit = east.audit(event);
+            List<BuyerId> holders = east.holdersOf(event, section, seat);
+            int extra = Math.max(0, holders.size() - 1);
+            return new Result(mode, buyers, told.size(), holders, extra, extra * faceValueMinor, audit, elapsed);
+        }
+    }
+
+    private static TicketingClient client(TicketStore store, String region) {
+        return TicketingClient.builder().store(store).name("break-it-" + region)
+                .expirySweepInterval(Duration.ZERO).build();
+    }
+}
