@@ -597,7 +597,9 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         if (b == null || b.remaining() < units) {
             return false;
         }
-        write(engine.buckets, key, new BucketRow(event, section, bucket, b.remaining() - units));
+        BucketRow next = new BucketRow(event, section, bucket, b.remaining() - units);
+        checkStock(next);
+        write(engine.buckets, key, next);
         return true;
     }
 
@@ -676,7 +678,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             return false;
         }
         write(engine.allowances, key,
-                new AllowanceRow(event, buyer, a.status(), a.evidence(), a.used() + units, a.cap()));
+                checkAllowance(new AllowanceRow(event, buyer, a.status(), a.evidence(), a.used() + units, a.cap())));
         return true;
     }
 
@@ -688,8 +690,18 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             return false;
         }
         write(engine.allowances, key,
-                new AllowanceRow(event, buyer, a.status(), a.evidence(), a.used() - units, a.cap()));
+                checkAllowance(new AllowanceRow(event, buyer, a.status(), a.evidence(), a.used() - units, a.cap())));
         return true;
+    }
+
+    /** The allowance row's CHECK: {@code 0 <= used <= cap}. */
+    private static AllowanceRow checkAllowance(AllowanceRow a) {
+        if (a.used() < 0 || a.used() > a.cap()) {
+            throw new ConstraintViolationException(Constraint.ALLOWANCE_WITHIN_CAP,
+                    "allowance of " + a.buyer() + " at " + a.event() + " would be " + a.used() + " of " + a.cap(),
+                    null);
+        }
+        return a;
     }
 
     @Override
