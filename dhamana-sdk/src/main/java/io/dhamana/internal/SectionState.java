@@ -67,7 +67,9 @@ public final class SectionState {
             case ROUND_ROBIN -> Math.floorMod(turn.getAndIncrement(), n);
             case BUYER_AFFINITY -> Math.floorMod(buyer.value().hashCode() * 0x9E3779B9, n);
             case RANDOM -> ThreadLocalRandom.current().nextInt(n);
-            case LEAST_BUSY -> leastBusyFrom(Math.floorMod(turn.getAndIncrement(), n), -1);
+            // A random start (not a shared counter: that would be one more contended cache line per hold), then
+            // the first idle bucket from there.
+            case LEAST_BUSY -> leastBusyFrom(ThreadLocalRandom.current().nextInt(n), -1);
         };
     }
 
