@@ -73,10 +73,10 @@ public final class SectionState {
         };
     }
 
-    /** Starting at {@code start}, the first idle bucket among a few probes, else the least busy probed. */
+    /** Starting at {@code start}, the first idle bucket, else the least busy one. */
     private int leastBusyFrom(int start, int avoid) {
         int n = row.buckets();
-        int probes = Math.min(n, 4);
+        int probes = n;
         int best = start;
         int bestLoad = Integer.MAX_VALUE;
         for (int i = 0; i < probes; i++) {

@@ -100,9 +100,6 @@ class ConcurrentHistoryProperties {
             for (HoldId id : world.acknowledgedHolds) {
                 assertThat(east.findHold(id)).as("acknowledged hold %s", id).isPresent();
             }
-            assertThat(world.acknowledgedHolds).isNotEmpty();
-            for (HoldId ignored : List.<HoldId>of()) {
-            }
             for (Ticket t : world.acknowledgedTickets) {
                 assertThat(east.findTicket(t.id())).as("acknowledged ticket %s", t.id()).isPresent();
             }

@@ -16,6 +16,7 @@ import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
 import io.dhamana.foil.NaiveCountThenInsert;
+import io.dhamana.testkit.SlowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -170,15 +171,17 @@ class EngineStampedeTest {
 
     @Test
     void combiningServesAHotBucketWithFewerTransactionsAndTheSameOutcome() throws Exception {
-        EventId e = drop(2_000, 1, 3_000);
-        try (TicketingClient combined = client("combined", true)) {
+        EventId e = drop(600, 1, 1_000);
+        // Each transaction takes 2 ms, as on a remote database, so callers queue behind the one committing.
+        try (TicketingClient combined = TicketingClient.builder()
+                .store(new SlowStore(store, Duration.ofMillis(2))).name("combined").listener(stats).combining(true)
+                .expirySweepInterval(Duration.ZERO).build()) {
             long commitsBefore = store.commits();
             AtomicInteger told = new AtomicInteger();
             List<Callable<Void>> calls = new ArrayList<>();
-            for (int i = 0; i < 3_000; i++) {
-                BuyerId fan = BuyerId.of("fan-" + i);
+            for (int i = 0; i < 1_000; i++) {
                 // A few unverified buyers in the crowd must be refused without failing their batch.
-                BuyerId who = i % 100 == 0 ? BuyerId.of("bot-" + i) : fan;
+                BuyerId who = i % 50 == 0 ? BuyerId.of("bot-" + i) : BuyerId.of("fan-" + i);
                 calls.add(() -> {
                     Outcome<Hold> o = combined.hold(HoldRequest.units(e, FLOOR, who, 1));
                     if (o.isOk()) {
@@ -195,10 +198,10 @@ class EngineStampedeTest {
             long transactions = store.commits() - commitsBefore;
             AuditReport audit = combined.audit(e);
             assertThat(audit.isClean()).as(audit.summary()).isTrue();
-            assertThat(audit.heldUnits()).isEqualTo(2_000).isEqualTo(told.get());
+            assertThat(audit.heldUnits()).isEqualTo(600).isEqualTo(told.get());
             assertThat(audit.oversoldUnits()).isZero();
-            System.out.printf("combining: 3,000 holds on one bucket in %d committed transactions%n", transactions);
-            assertThat(transactions).isLessThan(2_000); // some holds shared a transaction
+            System.out.printf("combining: 600 holds on one bucket in %d committed transactions%n", transactions);
+            assertThat(transactions).isLessThan(300); // holds really shared transactions
         }
     }
 
