@@ -73,7 +73,8 @@ public final class CommandCenter implements AutoCloseable {
         System.out.println("Dhamana on-sale command center on " + store.description());
         System.out.println("Open " + center.uri() + "  (Ctrl-C to stop)");
         if (!InetAddress.getByName(args.string("host", "127.0.0.1")).isLoopbackAddress()) {
-            System.out.println("Warning: listening beyond localhost; anyone who can reach this address can use the page.");
+            System.out.println("Warning: listening beyond localhost; anyone who can reach this address can use "
+                    + "the page.");
         }
         stopped.await();
     }

@@ -196,7 +196,8 @@ final class GaDrop {
         }
         AuditReport a = audit;
         return Json.obj("id", id, "event", event.value(), "buckets", buckets, "seconds", seconds,
-                "threads", THREADS, "buyers", BUYERS, "store", storeDescription, "capacity", CAPACITY, "running", running,
+                "threads", THREADS, "buyers", BUYERS, "store", storeDescription, "capacity", CAPACITY,
+                "running", running,
                 "points", pts, "holds", h.successes(), "refused", h.rejections(),
                 "conflicts", h.conflicts() + r.conflicts(), "retries", h.retries() + r.retries(),
                 "gaveUp", gaveUp.sum(), "meanPerSecond", mean, "peakPerSecond", peak,

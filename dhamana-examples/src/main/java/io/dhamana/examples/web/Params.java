@@ -54,6 +54,9 @@ final class Params {
                 if (value.length() > MAX_VALUE_LENGTH) {
                     throw ApiError.badRequest(name + " is too long (at most " + MAX_VALUE_LENGTH + " characters)");
                 }
+                if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\uFFFD')) {
+                    throw ApiError.badRequest(name + " holds control characters or malformed UTF-8");
+                }
                 if (values.putIfAbsent(name, value) != null) {
                     throw ApiError.badRequest(name + " is given more than once");
                 }

@@ -159,11 +159,13 @@ function renderTickets(data) {
         refund.addEventListener('click', () => ticketAction('/api/refund', t.id));
         actions.append(refund);
       } else if (t.state === 'LISTED') {
-        const w = el('button', { type: 'button', text: 'Withdraw', 'aria-label': 'Withdraw listing of seat ' + t.seat });
+        const w = el('button',
+          { type: 'button', text: 'Withdraw', 'aria-label': 'Withdraw listing of seat ' + t.seat });
         w.addEventListener('click', () => ticketAction('/api/withdraw', t.id));
         actions.append(w);
       }
-      const state = t.state === 'LISTED' && t.listing ? 'listed at ' + dollars(t.listing.askMinor) : t.state.toLowerCase();
+      const state = t.state === 'LISTED' && t.listing
+        ? 'listed at ' + dollars(t.listing.askMinor) : t.state.toLowerCase();
       return el('tr', { 'data-seat': t.seat },
         el('td', { text: t.seat }), el('td', { class: 'code', text: t.code }),
         el('td', { text: state }), actions);
@@ -292,16 +294,18 @@ function miniMap(r) {
 
 function renderBreakIt(mode, r) {
   const box = $('bk-result-' + mode);
-  const title = el('h3', { id: 'bk-' + mode + '-title', text: mode === 'guarded' ? 'Guarded' : 'Naive count-then-insert' });
+  const name = mode === 'guarded' ? 'Guarded' : 'Naive count-then-insert';
+  const title = el('h3', { id: 'bk-' + mode + '-title', text: name });
   if (!r) {
     box.replaceChildren(title, el('p', { class: 'empty', text: 'Not run yet.' }));
     return;
   }
   const one = r.holderCount === 1;
   const parts = [title,
-    el('p', { text: r.buyers + ' buyers → seat ' + r.seat + ' (run ' + r.run + ', ' + r.elapsedMs.toFixed(0) + ' ms)' }),
+    el('p', { text: r.buyers + ' buyers → seat ' + r.seat + ' (run ' + r.run + ', '
+      + r.elapsedMs.toFixed(0) + ' ms)' }),
     el('div', { id: mode + '-holders', class: 'big ' + (one ? 'good' : 'bad'), text: String(r.holderCount) }),
-    el('p', { text: (r.holderCount === 1 ? 'person holds' : 'people hold') + ' this one seat, counted from committed rows' })];
+    el('p', { text: (one ? 'person holds' : 'people hold') + ' this one seat, counted from committed rows' })];
   if (mode === 'guarded') {
     const w = r.holders[0];
     parts.push(el('p', { id: 'guarded-winner', text: w ? 'Winner: ' + w.buyer + ' (' + w.region + ')' : 'No winner' }));
@@ -315,7 +319,9 @@ function renderBreakIt(mode, r) {
   parts.push(el('p', { class: 'hint', text: 'The app told ' + r.appWinners + ' buyer(s) “you got it”.' }));
   parts.push(el('ul', { class: 'chips', 'aria-label': 'Holders' },
     ...r.holders.slice(0, 24).map((h) => el('li', { class: h.region, text: h.buyer + ' · ' + h.region }))));
-  if (r.holders.length > 24) parts.push(el('p', { class: 'hint', text: '…and ' + (r.holders.length - 24) + ' more' }));
+  if (r.holders.length > 24) {
+    parts.push(el('p', { class: 'hint', text: '…and ' + (r.holders.length - 24) + ' more' }));
+  }
   parts.push(miniMap(r));
   box.replaceChildren(...parts);
 }
