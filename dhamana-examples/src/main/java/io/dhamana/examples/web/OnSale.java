@@ -2,7 +2,6 @@ package io.dhamana.examples.web;
 
 import io.dhamana.AuditReport;
 import io.dhamana.BuyerId;
-import io.dhamana.Event;
 import io.dhamana.EventId;
 import io.dhamana.EventSpec;
 import io.dhamana.Hold;
@@ -73,8 +72,7 @@ final class OnSale implements AutoCloseable {
     private final TicketingClient client;
     private final EventId floor;
     private final String suffix;
-    private final List<SeatId> seatIds = SeatMap.grid(ROWS, SEATS_PER_ROW);
-    private final Set<SeatId> seatSet = Set.copyOf(seatIds);
+    private final Set<SeatId> seatSet = Set.copyOf(SeatMap.grid(ROWS, SEATS_PER_ROW));
     private final Map<TicketId, Listing> listings = new ConcurrentHashMap<>();
     private final AtomicInteger runs = new AtomicInteger();
     private final ReentrantLock breakItLock = new ReentrantLock();
@@ -95,20 +93,18 @@ final class OnSale implements AutoCloseable {
         // A fresh id per start: on PostgreSQL an earlier run's floor and tickets stay where they were.
         this.suffix = Long.toString(System.currentTimeMillis(), 36);
         this.floor = EventId.of("on-sale-" + suffix);
-        Event created = client.createEvent(floorSpec(floor, "On-sale floor"));
-        if (!created.id().equals(floor)) {
-            throw new IllegalStateException("created " + created.id() + ", wanted " + floor);
+        try {
+            client.createEvent(floorSpec(floor, "On-sale floor"));
+            client.verifyFan(floor, ME, MY_EVIDENCE).value();
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
         }
-        client.verifyFan(floor, ME, MY_EVIDENCE).value();
     }
 
     private static EventSpec floorSpec(EventId id, String name) {
         return EventSpec.builder(id).name(name).perBuyerCap(PER_BUYER_CAP).resaleCapPercent(RESALE_CAP_PERCENT)
                 .reservedSeating(STALLS.value(), SeatMap.grid(ROWS, SEATS_PER_ROW), FACE_VALUE_MINOR).build();
-    }
-
-    EventId floor() {
-        return floor;
     }
 
     // ------------------------------------------------------------------ the floor
@@ -173,7 +169,7 @@ final class OnSale implements AutoCloseable {
                 "steps", steps);
     }
 
-    /** My tickets at the floor, newest last, with any listing I made. */
+    /** My tickets at the floor (refunded ones too), with any listing I made. */
     Map<String, Object> ticketsJson() {
         List<Object> out = new ArrayList<>();
         for (Ticket t : client.ticketsOf(floor, ME)) {
