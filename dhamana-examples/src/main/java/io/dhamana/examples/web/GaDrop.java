@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  * One general-admission drop with a live rate: {@value #BUYERS} verified fans hammer a GA section of
  * {@value #CAPACITY} units split over 1 to 64 stock buckets from {@value #THREADS} threads for a few seconds. Each
  * fan holds one unit and lets it go again, so the stock comes back and the drop keeps running until its time is up.
- * Every quarter second the committed holds per second are sampled from an {@link OperationStats} listener; the
+ * Every half second the committed holds per second are sampled from an {@link OperationStats} listener; the
  * points are what the page charts. At the end the drop's event is audited from committed rows.
  *
  * <p>Runs on its own fresh event (buckets are fixed when a section is created). On the embedded engine it also gets
@@ -41,7 +41,7 @@ final class GaDrop {
     static final int THREADS = 32;
     static final long FACE_VALUE_MINOR = 9_500;
     private static final SectionId GA = SectionId.of("ga");
-    private static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final int id;
     private final int buckets;

@@ -67,6 +67,12 @@ final class OnSale implements AutoCloseable {
     static final Duration NAIVE_GAP = Duration.ofMillis(20);
     private static final int KEPT_DROPS = 4;
     private static final URI MY_EVIDENCE = URI.create("https://verify.example/fans/me");
+    /** Seats other fans bought before the page opened, so the floor shows every state at a glance. */
+    private static final List<String> CROWD_SOLD = List.of("A-3", "A-4", "A-5", "A-6", "A-7", "A-8", "A-9", "A-10",
+            "B-5", "B-6", "B-7", "B-8", "C-6", "C-7", "D-1", "E-12", "G-6", "H-2");
+    /** Seats other fans hold in checkout; unpaid, they expire back to sale after {@link #CROWD_HOLD_TTL}. */
+    private static final List<String> CROWD_HELD = List.of("B-9", "B-10", "C-8", "D-4", "F-6", "F-7");
+    private static final Duration CROWD_HOLD_TTL = Duration.ofMinutes(30);
 
     private final TicketStore store;
     private final TicketingClient client;
@@ -96,10 +102,29 @@ final class OnSale implements AutoCloseable {
         try {
             client.createEvent(floorSpec(floor, "On-sale floor"));
             client.verifyFan(floor, ME, MY_EVIDENCE).value();
+            seatTheCrowd();
         } catch (RuntimeException e) {
             client.close();
             throw e;
         }
+    }
+
+    /** Other fans buy and hold a few seats through the same API "me" uses. */
+    private void seatTheCrowd() {
+        int n = 0;
+        for (String seat : CROWD_SOLD) {
+            Hold h = crowdHold(seat, n++, Duration.ofMinutes(10));
+            client.confirm(h.id()).value();
+        }
+        for (String seat : CROWD_HELD) {
+            crowdHold(seat, n++, CROWD_HOLD_TTL);
+        }
+    }
+
+    private Hold crowdHold(String seat, int n, Duration ttl) {
+        BuyerId fan = BuyerId.of("fan-" + n);
+        client.verifyFan(floor, fan, URI.create("https://verify.example/fans/" + fan.value())).value();
+        return client.hold(HoldRequest.seat(floor, STALLS, SeatId.of(seat), fan).withTtl(ttl)).value();
     }
 
     private static EventSpec floorSpec(EventId id, String name) {

@@ -399,14 +399,14 @@ function drawChart(runs) {
   g.rotate(-Math.PI / 2);
   g.fillText('holds / s', 0, 0);
   g.restore();
-  for (const r of runs) {
-    if (!r.points.length) continue;
-    g.strokeStyle = COLORS[r.id % COLORS.length];
+  runs.forEach((r, n) => {
+    if (!r.points.length) return;
+    g.strokeStyle = COLORS[n % COLORS.length];
     g.lineWidth = r.running ? 3 : 2;
     g.beginPath();
     r.points.forEach((p, i) => (i ? g.lineTo(x(p[0]), y(p[1])) : g.moveTo(x(p[0]), y(p[1]))));
     g.stroke();
-  }
+  });
   if (!runs.length) {
     g.textAlign = 'center';
     g.fillText('Start a drop to see holds per second.', w / 2, h / 2);
@@ -423,8 +423,9 @@ function describeRun(r) {
 
 function renderDrops(data) {
   drawChart(data.runs);
-  $('drop-legend').replaceChildren(...data.runs.map((r) => el('li', { 'data-run': r.id },
-    el('span', { class: 'swatch c' + (r.id % COLORS.length), 'aria-hidden': 'true' }),
+  // Colours follow the position on the chart (oldest first), so the legend and the lines always agree.
+  $('drop-legend').replaceChildren(...data.runs.map((r, n) => el('li', { 'data-run': r.id },
+    el('span', { class: 'swatch c' + (n % COLORS.length), 'aria-hidden': 'true' }),
     el('span', { text: describeRun(r) }))));
   $('drop-chart').setAttribute('aria-label', data.runs.length
     ? 'Chart of committed holds per second over time. ' + data.runs.map(describeRun).join('. ')

@@ -107,6 +107,18 @@ class CommandCenterHttpTest {
         assertThat(floor.list("seats")).hasSize(96);
         assertThat(floor.list("seats").get(0).get("id")).isEqualTo("A-1");
         assertThat(floor.list("seats").get(95).get("id")).isEqualTo("H-12");
+        // Other fans bought and hold some seats before the page opened: every state shows.
+        assertThat(floor.list("seats")).extracting(s -> s.get("state")).contains("AVAILABLE", "HELD", "SOLD");
+    }
+
+    @Test
+    void aSeatSomeoneElseBoughtIsRefusedByTheStore() throws Exception {
+        String before = observable();
+        Answer taken = post("/api/buy", "seat=A-7");
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.errorCode()).isEqualTo("SEAT_TAKEN");
+        assertThat(taken.errorMessage()).contains("A-7").contains("already taken");
+        assertThat(observable()).isEqualTo(before);
     }
 
     @Test
