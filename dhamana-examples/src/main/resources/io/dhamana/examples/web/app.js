@@ -12,6 +12,16 @@ let floor = null;        // the last /api/floor answer
 let buying = false;
 let dropTimer = null;
 let lastRuns = [];       // the drops on the chart, for redrawing on resize
+const seatButtons = new Map();   // seat id -> its button, built once
+const shown = new Map();         // panel -> the JSON it shows, to skip redrawing what did not change
+
+// Whether data differs from what the panel shows now (and remembers it).
+function changed(panel, data) {
+  const text = JSON.stringify(data);
+  if (shown.get(panel) === text) return false;
+  shown.set(panel, text);
+  return true;
+}
 
 /** Creates an element with attributes (class, text, aria-*, data-*, properties) and children. */
 function el(tag, attrs = {}, ...children) {
@@ -87,30 +97,36 @@ function renderFloor(data) {
   $('cap-used').textContent = data.used;
   $('resale-cap').textContent = dollars(data.resaleCapMinor);
   $('resale-cap-pct').textContent = data.resaleCapPercent;
-  const map = $('seat-map');
+  if (!seatButtons.size) buildSeatMap(data.seats);
+  // Update the buttons in place: a keyboard user's focus survives the periodic refresh.
+  for (const s of data.seats) updateSeat(seatButtons.get(s.id), s, data.faceValueMinor);
+  fillSeatChoices(data.seats);
+}
+
+function buildSeatMap(seats) {
   const rows = [];
-  for (const [row, seats] of seatsByRow(data.seats)) {
-    const buttons = seats.map((s, i) => {
-      const open = s.state === 'AVAILABLE';
-      const state = s.mine ? 'yours' : s.state.toLowerCase();
-      const b = el('button', {
-        type: 'button',
-        class: 'seat ' + seatClass(s),
-        text: s.id.split('-')[1],
-        disabled: !open || buying,
-        title: s.id + ': ' + state,
-        'aria-label': 'Seat ' + s.id + ', ' + state + (open ? ', buy for ' + dollars(data.faceValueMinor) : ''),
-        'data-seat': s.id,
-        'data-state': s.mine ? 'MINE' : s.state,
-      });
+  for (const [row, rowSeats] of seatsByRow(seats)) {
+    const buttons = rowSeats.map((s, i) => {
+      const b = el('button', { type: 'button', 'data-seat': s.id });
       b.addEventListener('click', () => buy(s.id, b));
+      seatButtons.set(s.id, b);
       return i === 5 ? [b, el('span', { class: 'aisle', 'aria-hidden': 'true' })] : [b];
     }).flat();
     rows.push(el('div', { class: 'seat-row', role: 'group', 'aria-label': 'Row ' + row },
       el('span', { class: 'row-label', text: row, 'aria-hidden': 'true' }), ...buttons));
   }
-  map.replaceChildren(...rows);
-  fillSeatChoices(data.seats);
+  $('seat-map').replaceChildren(...rows);
+}
+
+function updateSeat(b, s, priceMinor) {
+  const open = s.state === 'AVAILABLE';
+  const state = s.mine ? 'yours' : s.state.toLowerCase();
+  b.className = 'seat ' + seatClass(s);
+  b.textContent = s.id.split('-')[1];
+  b.disabled = !open || buying;
+  b.title = s.id + ': ' + state;
+  b.setAttribute('aria-label', 'Seat ' + s.id + ', ' + state + (open ? ', buy for ' + dollars(priceMinor) : ''));
+  b.setAttribute('data-state', s.mine ? 'MINE' : s.state);
 }
 
 function fillSeatChoices(seats) {
@@ -187,7 +203,8 @@ function renderTickets(data) {
 }
 
 async function loadTickets() {
-  renderTickets(await api('GET', '/api/tickets'));
+  const data = await api('GET', '/api/tickets');
+  if (changed('tickets', data)) renderTickets(data);
 }
 
 async function ticketAction(path, ticket) {
@@ -266,9 +283,11 @@ function renderAudit(a) {
 async function loadAudit() {
   const scope = $('proof-scope').value;
   try {
-    renderAudit(await api('GET', '/api/audit?scope=' + encodeURIComponent(scope)));
+    const data = await api('GET', '/api/audit?scope=' + encodeURIComponent(scope));
+    if (changed('audit', data)) renderAudit(data);
   } catch (err) {
     if (err.status !== 404 && err.status !== 409) throw err;
+    shown.delete('audit');
     $('proof-verdict').textContent = 'Nothing to audit yet: ' + err.message + '.';
     $('proof-verdict').className = 'verdict';
     $('proof-figures').replaceChildren();
