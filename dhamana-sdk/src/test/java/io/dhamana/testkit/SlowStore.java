@@ -24,7 +24,11 @@ public final class SlowStore implements TicketStore {
     @Override
     public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
         if (mode == TxMode.READ_WRITE) {
-            LockSupport.parkNanos(delayNanos);
+            // Park until the delay has passed: a leftover unpark permit would end a single park at once.
+            long deadline = System.nanoTime() + delayNanos;
+            for (long left = delayNanos; left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
         }
         return delegate.inTransaction(mode, work);
     }
