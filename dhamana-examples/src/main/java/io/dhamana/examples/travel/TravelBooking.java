@@ -286,7 +286,7 @@ public final class TravelBooking {
             out.println();
             out.printf(Locale.ROOT, "  seats and room-nights sold (audit)  %,d%n", result.sold());
             out.printf(Locale.ROOT, "  double-booked (audit)               %,d%n", result.doubleBooked());
-            out.printf(Locale.ROOT, "  audit clean, every event           %s%n", result.clean() ? "yes" : "NO");
+            out.printf(Locale.ROOT, "  audit clean, every event            %s%n", result.clean() ? "yes" : "NO");
             for (AuditReport a : audits) {
                 if (!a.isClean()) {
                     out.println("  audit  " + a.summary());
