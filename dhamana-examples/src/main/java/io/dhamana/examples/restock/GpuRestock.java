@@ -221,14 +221,7 @@ public final class GpuRestock {
                 schedule[k++] = size.people() + size.bots() + s;
             }
         }
-        SplittableRandom random = new SplittableRandom(42);
-        for (int i = schedule.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = schedule[i];
-            schedule[i] = schedule[j];
-            schedule[j] = t;
-        }
-        return schedule;
+        return Crowd.shuffle(schedule, 42);
     }
 
     /** Person {@code i}'s account. */

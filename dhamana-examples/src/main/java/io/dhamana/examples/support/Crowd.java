@@ -3,6 +3,7 @@ package io.dhamana.examples.support;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +22,18 @@ public final class Crowd {
     }
 
     private Crowd() {}
+
+    /** Shuffles {@code order} in place with a fixed seed, so several kinds of people arrive mixed, and returns it. */
+    public static int[] shuffle(int[] order, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
 
     /** Runs the crowd without progress reports. */
     public static Duration run(int people, int threads, Person person) throws InterruptedException {
