@@ -16,6 +16,7 @@ import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
+import io.dhamana.examples.support.RunId;
 import io.dhamana.spi.TicketStore;
 
 import java.io.PrintStream;
@@ -134,7 +135,7 @@ public final class NationalAppointments {
         if (size.clinics() * size.days() > 100 || size.slotsPerDay() > 40) {
             throw new IllegalArgumentException("clinics x days must be at most 100 and slots-per-day at most 40");
         }
-        String run = Long.toString(System.currentTimeMillis(), 36);
+        String run = RunId.next();
         try (TicketingClient north = frontEnd(store, "north"); TicketingClient south = frontEnd(store, "south")) {
             TicketingClient[] frontEnds = {north, south};
             List<SeatId> times = new ArrayList<>();

@@ -19,6 +19,7 @@ import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
+import io.dhamana.examples.support.RunId;
 import io.dhamana.spi.TicketStore;
 
 import java.io.PrintStream;
@@ -49,7 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * mvn -q -pl dhamana-examples -am test-compile exec:java \
  *     -Dexec.mainClass=io.dhamana.examples.collectibles.CollectibleDrop
  * mvn -q -pl dhamana-examples -am test-compile exec:java \
- *     -Dexec.mainClass=io.dhamana.examples.collectibles.CollectibleDrop -Dexec.args="--editions 5000 --collectors 20000"
+ *     -Dexec.mainClass=io.dhamana.examples.collectibles.CollectibleDrop \
+ *     -Dexec.args="--editions 5000 --collectors 20000"
  * </pre>
  */
 public final class CollectibleDrop {
@@ -110,7 +112,7 @@ public final class CollectibleDrop {
         if (editions < RARE || editions > 9_999 || collectors < 1) {
             throw new IllegalArgumentException("editions must be between " + RARE + " and 9999, collectors >= 1");
         }
-        EventId drop = EventId.of("collectible-" + Long.toString(System.currentTimeMillis(), 36));
+        EventId drop = EventId.of("collectible-" + RunId.next());
         try (TicketingClient east = region(store, "east"); TicketingClient west = region(store, "west")) {
             TicketingClient[] regions = {east, west};
             List<SeatId> numbers = new ArrayList<>();
@@ -158,14 +160,16 @@ public final class CollectibleDrop {
             int asksRefused = 0;
             long cap = MINT_PRICE_MINOR * RESALE_CAP_PERCENT / 100;
             for (Ticket t : offered) {
-                Outcome<Listing> greedy = east.listForResale(ListingRequest.of(t.id(), t.owner(), 3 * MINT_PRICE_MINOR));
+                long greedyAsk = 3 * MINT_PRICE_MINOR;
+                Outcome<Listing> greedy = east.listForResale(ListingRequest.of(t.id(), t.owner(), greedyAsk));
                 if (greedy.rejectionIfAny().orElse(null) instanceof Rejection.AskAboveCap) {
                     asksRefused++;
                 }
                 listings.add(east.listForResale(ListingRequest.of(t.id(), t.owner(), cap)).value().id());
             }
             out.printf(Locale.ROOT, "  %,d rare numbers offered: %,d asks of %s refused by the store (cap %s), "
-                    + "all relisted at the cap%n", offered.size(), asksRefused, money(3 * MINT_PRICE_MINOR), money(cap));
+                    + "all relisted at the cap%n", offered.size(), asksRefused, money(3 * MINT_PRICE_MINOR),
+                    money(cap));
 
             // 3. Buy. A wallet that skipped verification is refused; then three traders race for each listing.
             int unverifiedRefused = 0;
@@ -218,13 +222,14 @@ public final class CollectibleDrop {
                     + "%,d unverified wallets refused%n", settled + cancelled, listings.size(), raceLost.get(),
                     unverifiedRefused);
             out.printf(Locale.ROOT, "  settled to the seller             %,d (%s)%n", settled, money(settled * cap));
-            out.printf(Locale.ROOT, "  cancelled, refunded to the buyer  %,d (%s)%n", cancelled, money(cancelled * cap));
+            out.printf(Locale.ROOT, "  cancelled, refunded to the buyer  %,d (%s)%n", cancelled,
+                    money(cancelled * cap));
             out.printf(Locale.ROOT, "  right owner after settlement      %,d of %,d (ticket rows); seller's code dead "
                     + "in %,d of %,d%n", ownersRight, settled + cancelled, codesRotated, settled);
             out.printf(Locale.ROOT, "  double sales (audit)              %,d%n", audit.doubleSoldTickets());
             out.printf(Locale.ROOT, "  ledger (audit)                    money legs sum to %s, %,d unbalanced "
-                    + "operations, escrow drift %,d%n", money(audit.moneyImbalanceMinor()), audit.unbalancedOperations(),
-                    audit.escrowDrift());
+                    + "operations, escrow drift %,d%n", money(audit.moneyImbalanceMinor()),
+                    audit.unbalancedOperations(), audit.escrowDrift());
             out.println("  audit                             " + audit.summary());
             return new Result(drop, editions, audit.soldUnits(), asksRefused, listings, raceLost.get(),
                     unverifiedRefused, settled, cancelled, ownersRight, codesRotated, audit);

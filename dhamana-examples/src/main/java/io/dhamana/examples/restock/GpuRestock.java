@@ -14,6 +14,7 @@ import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
+import io.dhamana.examples.support.RunId;
 import io.dhamana.spi.TicketStore;
 
 import java.io.PrintStream;
@@ -109,7 +110,7 @@ public final class GpuRestock {
 
     /** Runs one restock of {@code size} on {@code store}, writing progress to {@code out}. */
     public static Result run(TicketStore store, Size size, int threads, PrintStream out) throws InterruptedException {
-        EventId restock = EventId.of("gpu-restock-" + Long.toString(System.currentTimeMillis(), 36));
+        EventId restock = EventId.of("gpu-restock-" + RunId.next());
         try (TicketingClient east = region(store, "east"); TicketingClient west = region(store, "west")) {
             TicketingClient[] regions = {east, west};
             east.createEvent(EventSpec.builder(restock).name("GPU restock").perBuyerCap(size.cap())
@@ -194,7 +195,8 @@ public final class GpuRestock {
             out.printf(Locale.ROOT, "  requests over the cap refused  %,d%n", capRefused.get());
             out.printf(Locale.ROOT, "  cards owned by scalpers (rows) %,d across %,d accounts (at most %,d)%n",
                     scalperUnits.get(), size.scalpers(), (long) size.scalpers() * size.cap());
-            out.printf(Locale.ROOT, "  most cards on one account      %d owned (rows), %d of cap used (allowance); cap %d%n",
+            out.printf(Locale.ROOT, "  most cards on one account      %d owned (rows), %d of cap used (allowance), "
+                    + "cap %d%n",
                     maxOwned.get(), maxUsed.get(), size.cap());
             out.printf(Locale.ROOT, "  people who got a card (rows)   %,d of %,d%n", peopleServed.get(), size.people());
             out.printf(Locale.ROOT, "  cap violations (audit)         %,d%n", audit.capViolations());

@@ -13,6 +13,7 @@ import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
+import io.dhamana.examples.support.RunId;
 import io.dhamana.spi.TicketStore;
 
 import java.io.PrintStream;
@@ -88,7 +89,7 @@ public final class SneakerDrop {
         if (buyers < 1 || botPercent < 0 || botPercent > 100 || pairs < 1 || buckets < 1) {
             throw new IllegalArgumentException("need buyers >= 1, 0 <= bot-percent <= 100, pairs >= 1, buckets >= 1");
         }
-        EventId drop = EventId.of("sneakers-" + Long.toString(System.currentTimeMillis(), 36));
+        EventId drop = EventId.of("sneakers-" + RunId.next());
         try (TicketingClient east = region(store, "east"); TicketingClient west = region(store, "west")) {
             TicketingClient[] regions = {east, west};
             int usedBuckets = Math.min(buckets, pairs);

@@ -18,6 +18,7 @@ import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
+import io.dhamana.examples.support.RunId;
 import io.dhamana.spi.TicketStore;
 
 import java.io.PrintStream;
@@ -149,7 +150,7 @@ public final class TravelBooking {
      */
     public static Result run(TicketStore store, Size size, Duration ttl, Waiting waiting, PrintStream out)
             throws InterruptedException {
-        String run = Long.toString(System.currentTimeMillis(), 36);
+        String run = RunId.next();
         // The sweeper is off so this run shows expireHolds() at work; a real app leaves it on.
         try (TicketingClient east = site(store, "east"); TicketingClient west = site(store, "west")) {
             TicketingClient[] sites = {east, west};
@@ -238,7 +239,9 @@ public final class TravelBooking {
                     + "sweep%n", ttl.plusSeconds(1).toSeconds(), lateRefused, expired);
 
             List<Spot> freed = new ArrayList<>();
-            abandoned.forEach(trip -> trip.forEach(h -> freed.add(spot(h.event(), h.section(), h.seat().orElseThrow()))));
+            for (List<Hold> trip : abandoned) {
+                trip.forEach(h -> freed.add(spot(h.event(), h.section(), h.seat().orElseThrow())));
+            }
             int refunded = 0;
             int t = 0;
             for (List<Ticket> trip : booked) {
@@ -309,7 +312,8 @@ public final class TravelBooking {
     }
 
     /** A guest's choices: one stay of 1 to 3 consecutive nights, in one of four rooms. One room-night per night. */
-    private static List<List<Spot>> stayChoices(EventId hotel, List<SeatId> rooms, int nights, SplittableRandom random) {
+    private static List<List<Spot>> stayChoices(EventId hotel, List<SeatId> rooms, int nights,
+                                                SplittableRandom random) {
         int length = 1 + random.nextInt(Math.min(3, nights));
         int first = 1 + random.nextInt(nights - length + 1);
         List<List<Spot>> choices = new ArrayList<>();

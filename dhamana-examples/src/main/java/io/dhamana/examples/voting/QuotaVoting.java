@@ -13,6 +13,7 @@ import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
+import io.dhamana.examples.support.RunId;
 import io.dhamana.spi.TicketStore;
 
 import java.io.PrintStream;
@@ -92,7 +93,7 @@ public final class QuotaVoting {
         if (voters < 100 || unregistered < 0) {
             throw new IllegalArgumentException("voters must be at least 100 and unregistered at least 0");
         }
-        EventId ballot = EventId.of("ballot-" + Long.toString(System.currentTimeMillis(), 36));
+        EventId ballot = EventId.of("ballot-" + RunId.next());
         try (TicketingClient north = service(store, "north"); TicketingClient south = service(store, "south")) {
             TicketingClient[] services = {north, south};
             EventSpec.Builder spec = EventSpec.builder(ballot).name("Ranked ballot with quotas")
