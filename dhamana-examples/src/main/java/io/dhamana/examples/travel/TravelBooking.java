@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * mvn -q -pl dhamana-examples -am test-compile exec:java -Dexec.mainClass=io.dhamana.examples.travel.TravelBooking
  * mvn -q -pl dhamana-examples -am test-compile exec:java -Dexec.mainClass=io.dhamana.examples.travel.TravelBooking \
- *     -Dexec.args="--flights 8 --passengers 3000 --ttl-seconds 5"
+ *     -Dexec.args="--flights 8 --passengers 3000 --ttl-seconds 2"
  * </pre>
  */
 public final class TravelBooking {
@@ -123,7 +123,7 @@ public final class TravelBooking {
         Args args = Args.parse(argv);
         if (args.flag("help")) {
             System.out.println("TravelBooking [--flights 4] [--rows 30] [--passengers 1000] [--floors 5] [--nights 7] "
-                    + "[--guests 200] [--ttl-seconds 2] " + ExampleStores.usage());
+                    + "[--guests 200] [--ttl-seconds 5] " + ExampleStores.usage());
             return;
         }
         Size d = Size.DEFAULT;
@@ -133,7 +133,7 @@ public final class TravelBooking {
         boolean ok;
         try (TicketStore store = ExampleStores.open(args)) {
             // On a real clock, the abandoned holds lapse while we sleep past their time to live.
-            Result r = run(store, size, Duration.ofSeconds(args.integer("ttl-seconds", 2)),
+            Result r = run(store, size, Duration.ofSeconds(args.integer("ttl-seconds", 5)),
                     wait -> Thread.sleep(wait.toMillis()), System.out);
             ok = r.clean() && r.doubleBooked() == 0;
             System.out.println(ok ? "No double booking; expired and refunded seats and rooms went back on sale."
@@ -224,6 +224,8 @@ public final class TravelBooking {
                     + "walked away from %,d held seats and room-nights%n", booked.size(), taken.get(), abandoned.size(),
                     abandonedUnits);
 
+            out.printf(Locale.ROOT, "  letting %d s pass so the abandoned holds lapse...%n",
+                    ttl.plusSeconds(1).toSeconds());
             waiting.waitFor(ttl.plusSeconds(1));
             int lateRefused = 0;
             for (List<Hold> trip : abandoned) {
@@ -235,8 +237,8 @@ public final class TravelBooking {
                 }
             }
             int expired = east.expireHolds(); // returns the lapsed holds' seats and rooms to sale
-            out.printf(Locale.ROOT, "  %d s later: %,d late payments refused as expired, %,d holds expired by the "
-                    + "sweep%n", ttl.plusSeconds(1).toSeconds(), lateRefused, expired);
+            out.printf(Locale.ROOT, "  %,d late payments refused as expired, then %,d holds expired by the sweep%n",
+                    lateRefused, expired);
 
             List<Spot> freed = new ArrayList<>();
             for (List<Hold> trip : abandoned) {
