@@ -72,7 +72,8 @@ public final class SneakerDrop {
                     System.out);
             AuditReport a = r.audit();
             ok = a.isClean() && a.oversoldUnits() == 0 && r.botPairs() == 0;
-            System.out.println(ok ? "Sold out with zero oversold; no bot got a pair."
+            String verdict = (a.remaining() == 0 ? "Sold out" : "Closed") + " with zero oversold; no bot got a pair.";
+            System.out.println(ok ? verdict
                     : "THE AUDIT FOUND VIOLATIONS: " + a.summary());
         }
         if (!ok) {
