@@ -73,8 +73,7 @@ public final class SneakerDrop {
             AuditReport a = r.audit();
             ok = a.isClean() && a.oversoldUnits() == 0 && r.botPairs() == 0;
             String verdict = (a.remaining() == 0 ? "Sold out" : "Closed") + " with zero oversold; no bot got a pair.";
-            System.out.println(ok ? verdict
-                    : "THE AUDIT FOUND VIOLATIONS: " + a.summary());
+            System.out.println(ok ? verdict : "THE AUDIT FOUND VIOLATIONS: " + a.summary());
         }
         if (!ok) {
             System.exit(1);
