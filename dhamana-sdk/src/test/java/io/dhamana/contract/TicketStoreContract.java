@@ -483,22 +483,6 @@ public abstract class TicketStoreContract {
 
     /** Runs the calls on {@code threads} threads, released together, and rethrows the first failure. */
     protected static void runTogether(List<Callable<Void>> calls, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Void>> futures = new ArrayList<>();
-            for (Callable<Void> c : calls) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return c.call();
-                }));
-            }
-            start.countDown();
-            for (Future<Void> f : futures) {
-                f.get(5, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        io.dhamana.testkit.Together.run(calls, threads);
     }
 }

@@ -206,22 +206,6 @@ class EngineStampedeTest {
     }
 
     static void runTogether(List<Callable<Void>> calls, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Void>> futures = new ArrayList<>();
-            for (Callable<Void> c : calls) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return c.call();
-                }));
-            }
-            go.countDown();
-            for (Future<Void> f : futures) {
-                f.get(5, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        io.dhamana.testkit.Together.run(calls, threads);
     }
 }

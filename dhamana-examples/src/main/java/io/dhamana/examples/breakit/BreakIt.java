@@ -81,13 +81,18 @@ public final class BreakIt {
             }
             NaiveCountThenInsert naive = new NaiveCountThenInsert(store, naiveGap);
             ConcurrentLinkedQueue<BuyerId> told = new ConcurrentLinkedQueue<>();
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(buyers, 64));
+            int threads = Math.min(buyers, 64);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            // Every worker must be waiting at the gate before it opens: a worker still starting up would otherwise
+            // run late and alone, and a lone naive buyer always "wins" honestly.
+            CountDownLatch ready = new CountDownLatch(threads);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < buyers; i++) {
                 BuyerId b = fans.get(i);
                 TicketingClient region = i % 2 == 0 ? east : west;
                 futures.add(pool.submit(() -> {
+                    ready.countDown();
                     go.await();
                     boolean won = mode == Mode.GUARDED
                             ? region.hold(HoldRequest.seat(event, section, seat, b)).isOk()
@@ -98,6 +103,7 @@ public final class BreakIt {
                     return null;
                 }));
             }
+            ready.await();
             long start = System.nanoTime();
             go.countDown();
             try {

@@ -61,6 +61,16 @@ public final class Engine {
 
     /** Seats of a section in the order they were inserted. */
     final ConcurrentHashMap<SectionKey, Queue<SeatId>> seatOrder = new ConcurrentHashMap<>();
+    /**
+     * Tickets each buyer has owned at each event, appended whenever a ticket is made or changes owner; readers keep
+     * those whose row, in their snapshot, names that owner.
+     */
+    final ConcurrentHashMap<AllowanceKey, Queue<TicketId>> ticketsByOwner = new ConcurrentHashMap<>();
+
+    void indexOwner(EventId event, BuyerId owner, TicketId ticket) {
+        ticketsByOwner.computeIfAbsent(new AllowanceKey(event, owner), k -> new ConcurrentLinkedQueue<>()).add(ticket);
+    }
+
     /** Tickets made from each hold. */
     final ConcurrentHashMap<HoldId, List<TicketId>> ticketsOfHold = new ConcurrentHashMap<>();
     /**

@@ -395,12 +395,23 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
 
     @Override
     public List<TicketRow> ticketsOfOwner(EventId event, BuyerId owner) {
+        java.util.LinkedHashSet<TicketId> candidates = new java.util.LinkedHashSet<>();
+        Queue<TicketId> indexed = engine.ticketsByOwner.get(new Engine.AllowanceKey(event, owner));
+        if (indexed != null) {
+            candidates.addAll(indexed);
+        }
+        for (int i = 0; i < size; i++) {
+            if (values[i] instanceof TicketRow t && t.owner().equals(owner) && t.event().equals(event)) {
+                candidates.add(t.id());
+            }
+        }
         List<TicketRow> out = new ArrayList<>();
-        scanTickets(Optional.of(event), t -> {
-            if (t.owner().equals(owner)) {
+        for (TicketId id : candidates) {
+            TicketRow t = read(engine.tickets, id);
+            if (t != null && t.owner().equals(owner) && t.event().equals(event)) {
                 out.add(t);
             }
-        });
+        }
         return out;
     }
 
@@ -762,6 +773,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             if (insertIfAbsent(engine.tickets, t.id(), t)) {
                 added.add(t.id());
                 hold = t.hold();
+                afterCommit(() -> engine.indexOwner(t.event(), t.owner(), t.id()));
             }
         }
         if (!added.isEmpty()) {
@@ -784,6 +796,9 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         }
         write(engine.tickets, id, new TicketRow(t.id(), t.hold(), t.event(), t.section(), t.seat(), t.bucket(),
                 newOwner, to, newCode.orElse(t.code()), t.faceValueMinor()));
+        if (!newOwner.equals(owner)) {
+            afterCommit(() -> engine.indexOwner(t.event(), newOwner, id));
+        }
         return true;
     }
 
