@@ -215,6 +215,7 @@ public interface TicketingClient extends AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration defaultHoldTtl = Duration.ofMinutes(10);
         private BucketSelection bucketSelection = BucketSelection.LEAST_BUSY;
+        private int admissionPerBucket = 2;
         private boolean combining = false;
         private int maxCombinedHolds = 64;
         private Duration expirySweepInterval = Duration.ofSeconds(5);
@@ -258,6 +259,16 @@ public interface TicketingClient extends AutoCloseable {
         /** How a general-admission hold picks its first bucket; default {@link BucketSelection#LEAST_BUSY}. */
         public Builder bucketSelection(BucketSelection selection) {
             this.bucketSelection = Checks.notNull("bucketSelection", selection);
+            return this;
+        }
+
+        /**
+         * The most general-admission holds this client runs at once on one stock bucket; further callers take
+         * another bucket with room, or wait in the client when every bucket is full, instead of piling onto one
+         * row (a lock convoy on PostgreSQL, a conflict storm under optimistic concurrency). Default 2.
+         */
+        public Builder admissionPerBucket(int holds) {
+            this.admissionPerBucket = Checks.range("admissionPerBucket", holds, 1, 1_024);
             return this;
         }
 
@@ -324,7 +335,8 @@ public interface TicketingClient extends AutoCloseable {
                 s = EngineStore.create();
                 owns = true;
             }
-            ClientConfig config = new ClientConfig(s, owns, retryPolicy, defaultHoldTtl, bucketSelection, combining,
+            ClientConfig config = new ClientConfig(s, owns, retryPolicy, defaultHoldTtl, bucketSelection,
+                    admissionPerBucket, combining,
                     maxCombinedHolds, expirySweepInterval, listeners, ticker, sleeper, Optional.ofNullable(random),
                     name);
             return new DefaultTicketingClient(config);

@@ -243,7 +243,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         if (combiner != null && section.isGeneralAdmission()) {
             return combiner.hold(section, id, request.buyer(), request.units(), ttl);
         }
-        return HoldCall.run(loop, config.bucketSelection(), section, id, request.seat(), request.buyer(),
+        return HoldCall.run(loop, config.bucketSelection(), config.admissionPerBucket(), section, id, request.seat(), request.buyer(),
                 request.units(), ttl);
     }
 

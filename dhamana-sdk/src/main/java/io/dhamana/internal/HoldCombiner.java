@@ -102,25 +102,22 @@ final class HoldCombiner implements AutoCloseable {
         Lane lane = lanes.computeIfAbsent(section, s -> newLanes(s.buckets()))[bucket];
         Member me = new Member(id, buyer, units, ttl, config.ticker().read());
         lane.queue.add(me);
-        section.enter(bucket);
-        try {
-            while (!me.finished()) {
-                if (lane.leading.compareAndSet(false, true)) {
-                    try {
-                        lead(section, bucket, lane);
-                    } finally {
-                        lane.leading.set(false);
-                    }
-                    Member next = lane.queue.peek();
-                    if (next != null) {
-                        LockSupport.unpark(next.thread); // someone queued while we led: let them lead
-                    }
-                } else {
-                    LockSupport.parkNanos(this, PARK_NANOS);
+        // Queued callers take no admission place: the lane already lets one transaction at a time reach the bucket,
+        // and the lone-member path below is admitted like any single hold.
+        while (!me.finished()) {
+            if (lane.leading.compareAndSet(false, true)) {
+                try {
+                    lead(section, bucket, lane);
+                } finally {
+                    lane.leading.set(false);
                 }
+                Member next = lane.queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.thread); // someone queued while we led: let them lead
+                }
+            } else {
+                LockSupport.parkNanos(this, PARK_NANOS);
             }
-        } finally {
-            section.leave(bucket);
         }
         if (me.failure != null) {
             throw me.failure;
@@ -173,7 +170,7 @@ final class HoldCombiner implements AutoCloseable {
     /** Runs one member's hold on its own (the ordinary single-hold path), hands it the result and wakes it. */
     private void serveAlone(SectionState section, Member m) {
         try {
-            m.outcome = HoldCall.run(singles, config.bucketSelection(), section, m.id, Optional.empty(), m.buyer,
+            m.outcome = HoldCall.run(singles, config.bucketSelection(), config.admissionPerBucket(), section, m.id, Optional.empty(), m.buyer,
                     m.units, m.ttl);
         } catch (RuntimeException e) {
             m.failure = e;

@@ -10,6 +10,7 @@ import io.dhamana.spi.SectionRow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the client keeps about one section: its immutable rows (sections never change once created) and this
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class SectionState {
     /** Spreads the in-flight counters over cache lines. */
     private static final int STRIDE = 16;
+    /** How long a caller waiting for admission parks between looks; holds finish in microseconds to milliseconds. */
+    private static final long ADMISSION_WAIT_NANOS = 20_000;
 
     private final EventRow event;
     private final SectionRow row;
@@ -99,6 +102,42 @@ public final class SectionState {
     /** Marks a hold as working on {@code bucket}. */
     public void enter(int bucket) {
         inFlight.incrementAndGet(bucket * STRIDE);
+    }
+
+    /** Takes a place on {@code bucket} if fewer than {@code limit} holds of this client are working on it. */
+    public boolean tryEnter(int bucket, int limit) {
+        int i = bucket * STRIDE;
+        for (int v = inFlight.get(i); v < limit; v = inFlight.get(i)) {
+            if (inFlight.compareAndSet(i, v, v + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Admission: takes a place on {@code preferred} or, if it is full, on the first bucket from there with room,
+     * waiting only when every bucket already has {@code limit} holds of this client in flight. This keeps a crowd of
+     * callers from piling onto one row (a lock convoy on PostgreSQL, a conflict storm under optimistic
+     * concurrency): the extra callers wait in the client instead of colliding in the store.
+     *
+     * @return the bucket entered; the caller must {@link #leave(int)} it
+     */
+    public int admit(int preferred, int limit) {
+        int n = row.buckets();
+        for (int spins = 0; ; spins++) {
+            for (int k = 0; k < n; k++) {
+                int b = (preferred + k) % n;
+                if (tryEnter(b, limit)) {
+                    return b;
+                }
+            }
+            if (spins < 16) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(ADMISSION_WAIT_NANOS);
+            }
+        }
     }
 
     /** Marks a hold as done with {@code bucket}. */
