@@ -57,7 +57,7 @@ final class HoldCall implements RetryLoop.Attempt<Outcome<Hold>>, RetryLoop.Hook
     @Override
     public void afterAttempt(int attempt) {
         if (section.isGeneralAdmission()) {
-            section.leave(bucket);
+            section.exit(bucket);
         }
     }
 

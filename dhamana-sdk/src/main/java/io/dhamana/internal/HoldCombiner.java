@@ -35,8 +35,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class HoldCombiner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HoldCombiner.class);
-    /** How long a waiting caller parks before checking whether it should lead. */
-    private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /**
+     * How long a waiting caller parks before looking again. A leader wakes its members when their outcome is ready
+     * and the next queued caller when it lets go of the lane, so this is only a safety net against a missed wake.
+     */
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private static final class Member {
         final HoldId id;

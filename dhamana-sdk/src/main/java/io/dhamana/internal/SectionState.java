@@ -10,7 +10,7 @@ import io.dhamana.spi.SectionRow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.Semaphore;
 
 /**
  * What the client keeps about one section: its immutable rows (sections never change once created) and this
@@ -19,13 +19,13 @@ import java.util.concurrent.locks.LockSupport;
 public final class SectionState {
     /** Spreads the in-flight counters over cache lines. */
     private static final int STRIDE = 16;
-    /** How long a caller waiting for admission parks between looks; holds finish in microseconds to milliseconds. */
-    private static final long ADMISSION_WAIT_NANOS = 20_000;
 
     private final EventRow event;
     private final SectionRow row;
     private final AtomicInteger turn = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
     private final AtomicIntegerArray inFlight;
+    /** One gate per bucket, sized by the client's admission limit on first use. */
+    private volatile Semaphore[] admission;
 
     SectionState(EventRow event, SectionRow row) {
         this.event = event;
@@ -104,40 +104,51 @@ public final class SectionState {
         inFlight.incrementAndGet(bucket * STRIDE);
     }
 
-    /** Takes a place on {@code bucket} if fewer than {@code limit} holds of this client are working on it. */
-    public boolean tryEnter(int bucket, int limit) {
-        int i = bucket * STRIDE;
-        for (int v = inFlight.get(i); v < limit; v = inFlight.get(i)) {
-            if (inFlight.compareAndSet(i, v, v + 1)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Admission: takes a place on {@code preferred} or, if it is full, on the first bucket from there with room,
-     * waiting only when every bucket already has {@code limit} holds of this client in flight. This keeps a crowd of
-     * callers from piling onto one row (a lock convoy on PostgreSQL, a conflict storm under optimistic
-     * concurrency): the extra callers wait in the client instead of colliding in the store.
+     * and blocks only when every bucket already has {@code limit} holds of this client in flight (woken by the
+     * next {@link #exit}). This keeps a crowd of callers from piling onto one row (a lock convoy on PostgreSQL, a
+     * storm of conflicts under optimistic concurrency): the extra callers wait in the client, asleep, instead of
+     * colliding in the store.
      *
-     * @return the bucket entered; the caller must {@link #leave(int)} it
+     * @return the bucket entered; the caller must {@link #exit(int)} it
      */
     public int admit(int preferred, int limit) {
-        int n = row.buckets();
-        for (int spins = 0; ; spins++) {
-            for (int k = 0; k < n; k++) {
-                int b = (preferred + k) % n;
-                if (tryEnter(b, limit)) {
-                    return b;
-                }
-            }
-            if (spins < 16) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(ADMISSION_WAIT_NANOS);
+        Semaphore[] gates = gates(limit);
+        int n = gates.length;
+        for (int k = 0; k < n; k++) {
+            int b = (preferred + k) % n;
+            if (gates[b].tryAcquire()) {
+                enter(b);
+                return b;
             }
         }
+        gates[preferred].acquireUninterruptibly();
+        enter(preferred);
+        return preferred;
+    }
+
+    /** Gives back a place taken with {@link #admit}. */
+    public void exit(int bucket) {
+        leave(bucket);
+        admission[bucket].release();
+    }
+
+    private Semaphore[] gates(int limit) {
+        Semaphore[] g = admission;
+        if (g == null) {
+            synchronized (this) {
+                if (admission == null) {
+                    Semaphore[] made = new Semaphore[row.buckets()];
+                    for (int i = 0; i < made.length; i++) {
+                        made[i] = new Semaphore(limit);
+                    }
+                    admission = made;
+                }
+                g = admission;
+            }
+        }
+        return g;
     }
 
     /** Marks a hold as done with {@code bucket}. */

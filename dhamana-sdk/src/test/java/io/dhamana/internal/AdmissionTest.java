@@ -27,7 +27,7 @@ class AdmissionTest {
         assertThat(s.admit(1, 2)).isEqualTo(1);
         assertThat(s.admit(1, 2)).isEqualTo(2); // bucket 1 is full
         assertThat(s.load(1)).isEqualTo(2);
-        s.leave(1);
+        s.exit(1);
         assertThat(s.admit(1, 2)).isEqualTo(1);
     }
 
@@ -47,7 +47,7 @@ class AdmissionTest {
                     worst.accumulateAndGet(now, Math::max);
                     Thread.onSpinWait();
                     inside.decrementAndGet();
-                    s.leave(b);
+                    s.exit(b);
                 }
                 done.countDown();
             }).start();
