@@ -1,5 +1,8 @@
 package io.dhamana.internal;
 
+import java.util.function.Function;
+import io.dhamana.SeatId;
+import io.dhamana.NotFoundException;
 import io.dhamana.AuditReport;
 import io.dhamana.BuyerId;
 import io.dhamana.ClientConfig;
@@ -306,7 +309,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         ListingId id = request.listingId().orElseGet(() -> ListingId.of(keys.next()));
         // The cap in basis points is only needed to word a rejection; the store decides with its own rows.
         EventId event = read(tx -> tx.ticket(request.ticket()).map(t -> t.event()))
-                .orElseThrow(() -> new io.dhamana.NotFoundException("ticket", request.ticket().toString()));
+                .orElseThrow(() -> new NotFoundException("ticket", request.ticket().toString()));
         int capBps = catalog.require(event).row().resaleCapBps();
         return loop.run(Operation.LIST_FOR_RESALE, OperationKey.of(id.value()), TxMode.READ_WRITE,
                 (tx, a) -> Recipes.list(tx, id, request.ticket(), request.seller(), request.askMinor(), capBps));
@@ -373,7 +376,7 @@ public final class DefaultTicketingClient implements TicketingClient {
     }
 
     @Override
-    public List<BuyerId> holdersOf(EventId event, SectionId section, io.dhamana.SeatId seat) {
+    public List<BuyerId> holdersOf(EventId event, SectionId section, SeatId seat) {
         Checks.notNull("event", event);
         Checks.notNull("section", section);
         Checks.notNull("seat", seat);
@@ -384,7 +387,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         }
         return read(tx -> {
             if (tx.seat(event, section, seat).isEmpty()) {
-                throw new io.dhamana.NotFoundException("seat", event.value() + "/" + section.value() + "/"
+                throw new NotFoundException("seat", event.value() + "/" + section.value() + "/"
                         + seat.value());
             }
             return List.copyOf(tx.seatClaims(event, section, seat));
@@ -435,7 +438,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         return loop.run(Operation.AUDIT, null, TxMode.READ_ONLY, (tx, a) -> Auditor.audit(tx, Optional.of(event)));
     }
 
-    private <T> T read(java.util.function.Function<StoreTransaction, T> query) {
+    private <T> T read(Function<StoreTransaction, T> query) {
         return loop.run(Operation.QUERY, null, TxMode.READ_ONLY, (tx, a) -> query.apply(tx));
     }
 

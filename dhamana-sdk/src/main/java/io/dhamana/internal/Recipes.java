@@ -1,5 +1,8 @@
 package io.dhamana.internal;
 
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Arrays;
 import io.dhamana.BuyerId;
 import io.dhamana.ConflictException;
 import io.dhamana.EventId;
@@ -186,9 +189,9 @@ final class Recipes {
             left[b.bucket()] = Math.max(0, b.remaining());
             total += left[b.bucket()];
         }
-        java.util.Map<BuyerId, int[]> allowances = new java.util.HashMap<>(); // {status ok?1:0, used, cap}
+        Map<BuyerId, int[]> allowances = new HashMap<>(); // {verified ? 1 : 0, used, cap}
         int[] plan = new int[n];
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Outcome<Hold>[] results = new Outcome[n];
         boolean[] deferred = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -254,7 +257,7 @@ final class Recipes {
                 throw new ConflictException("40001", "bucket " + b + " changed under the snapshot", null);
             }
         }
-        return java.util.Arrays.asList(results);
+        return Arrays.asList(results);
     }
 
     private static Rejection allowanceRejection(StoreTransaction tx, EventId event, BuyerId buyer, int units) {

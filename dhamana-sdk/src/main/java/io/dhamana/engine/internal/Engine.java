@@ -82,7 +82,7 @@ public final class Engine {
     /** The holds expiring in one second, over a few queues. */
     static final class ExpiryStripes {
         private static final int STRIPES = 16;
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         final Queue<HoldId>[] queues = new Queue[STRIPES];
 
         ExpiryStripes() {

@@ -1,5 +1,6 @@
 package io.dhamana.engine.internal;
 
+import java.util.LinkedHashSet;
 import io.dhamana.BuyerId;
 import io.dhamana.ConflictException;
 import io.dhamana.EventId;
@@ -71,7 +72,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     private Map<Slot<?>, Integer> index;
     private List<Runnable> afterCommit;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     EngineTx(Engine engine, TxMode mode) {
         this.engine = engine;
         this.mode = mode;
@@ -395,7 +396,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
 
     @Override
     public List<TicketRow> ticketsOfOwner(EventId event, BuyerId owner) {
-        java.util.LinkedHashSet<TicketId> candidates = new java.util.LinkedHashSet<>();
+        LinkedHashSet<TicketId> candidates = new LinkedHashSet<>();
         Queue<TicketId> indexed = engine.ticketsByOwner.get(new Engine.AllowanceKey(event, owner));
         if (indexed != null) {
             candidates.addAll(indexed);
