@@ -156,7 +156,8 @@ public final class PostgresServer {
                     // the JVM is exiting; nothing more to do
                 }
             }, "dhamana-test-postgres-stop"));
-            return new Endpoint(pg.getJdbcUrl("postgres", "postgres"), "postgres", "",
+            // Not getJdbcUrl(): its ?user= would override the role a test connects as.
+            return new Endpoint("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres", "",
                     "embedded PostgreSQL (zonky, port " + pg.getPort() + ")");
         } catch (IOException e) {
             throw new IllegalStateException("could not start embedded PostgreSQL: " + e.getMessage(), e);
