@@ -67,7 +67,7 @@ final class PostgresDialect implements SqlDialect {
 
     @Override
     public String createTable(String schema, SchemaDdl.Table table) {
-        return "CREATE TABLE IF NOT EXISTS " + schema + "." + table.name() + " (\n" + table.body() + ")"
+        return "CREATE TABLE IF NOT EXISTS " + schema + "." + table.name() + " (\n" + table.body().indent(2) + ")"
                 + (table.fillFactor() < 100 ? " WITH (fillfactor = " + table.fillFactor() + ")" : "");
     }
 
