@@ -103,10 +103,13 @@ class PostgresStoreTest {
     @Test
     void itDescribesItselfAndItsFailuresWithoutCredentials() {
         PostgresServer.Endpoint e = PostgresServer.endpoint();
-        try (PostgresStore s = PostgresStore.builder().jdbcUrl(e.jdbcUrl()).user(e.user()).password(PASSWORD)
+        try (PostgresStore s = PostgresStore.builder().jdbcUrl(e.jdbcUrl()).user(e.user()).password(e.password())
                 .schema(SCHEMA).isolation(PostgresIsolation.REPEATABLE_READ).maxPoolSize(1).build()) {
             assertThat(s.description()).matches("PostgreSQL \\d+(\\.\\d+)*, REPEATABLE_READ, schema store_test");
-            assertThat(s.toString()).contains(s.description()).doesNotContain(PASSWORD);
+            assertThat(s.toString()).contains(s.description());
+            if (!e.password().isEmpty()) {
+                assertThat(s.toString()).doesNotContain(e.password());
+            }
             assertThat(s.keyStrategy()).isEqualTo(io.dhamana.spi.KeyStrategy.TIME_ORDERED);
         }
         // Nothing listens on port 1: a transient failure, and no password in what the caller sees.
@@ -167,9 +170,9 @@ class PostgresStoreTest {
     void itRunsWithTheLeastPrivilegesTheGuideGrants() throws SQLException {
         String schema = "least_privilege";
         String role = "dhamana_app_test";
-        PostgresServer.freshSchema(schema);
-        PostgresServer.store(schema, PostgresIsolation.SERIALIZABLE).maxPoolSize(1).build().close();
+        PostgresServer.freshSchema(schema); // also drops any grants a failed run left, so the role can go
         execute("DROP ROLE IF EXISTS " + role);
+        PostgresServer.store(schema, PostgresIsolation.SERIALIZABLE).maxPoolSize(1).build().close();
         execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + PASSWORD + "'");
         try {
             execute("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
@@ -204,7 +207,8 @@ class PostgresStoreTest {
             assertThat(count("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema
                     + "' AND has_schema_privilege('" + role + "', oid, 'CREATE')")).isZero();
         } finally {
-            execute("DROP OWNED BY " + role);
+            execute("REVOKE ALL ON ALL TABLES IN SCHEMA " + schema + " FROM " + role);
+            execute("REVOKE ALL ON SCHEMA " + schema + " FROM " + role);
             execute("DROP ROLE " + role);
         }
     }

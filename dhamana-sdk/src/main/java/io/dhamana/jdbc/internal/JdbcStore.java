@@ -39,7 +39,6 @@ public final class JdbcStore {
         }
         boolean autoCommitWas = true;
         boolean readOnlyWas = false;
-        boolean prepared = false;
         try {
             autoCommitWas = c.getAutoCommit();
             if (autoCommitWas) {
@@ -51,14 +50,13 @@ public final class JdbcStore {
                 // With pgjdbc's default readOnlyMode=transaction this only changes the BEGIN it sends.
                 c.setReadOnly(readOnly);
             }
-            prepared = true;
             dialect.begin(c, mode);
         } catch (SQLException e) {
             rollbackQuietly(c);
-            restoreAndClose(c, prepared, autoCommitWas, readOnlyWas);
+            restoreAndClose(c, autoCommitWas, readOnlyWas);
             throw SqlErrors.classify(e, "begin");
         } catch (RuntimeException | Error e) {
-            restoreAndClose(c, prepared, autoCommitWas, readOnlyWas);
+            restoreAndClose(c, autoCommitWas, readOnlyWas);
             throw e;
         }
         try {
@@ -77,7 +75,7 @@ public final class JdbcStore {
             }
             return result;
         } finally {
-            restoreAndClose(c, true, autoCommitWas, readOnlyWas);
+            restoreAndClose(c, autoCommitWas, readOnlyWas);
         }
     }
 
@@ -100,16 +98,14 @@ public final class JdbcStore {
         }
     }
 
-    private static void restoreAndClose(Connection c, boolean prepared, boolean autoCommitWas, boolean readOnlyWas) {
+    private static void restoreAndClose(Connection c, boolean autoCommitWas, boolean readOnlyWas) {
         try {
-            if (prepared) {
-                // Leave a caller's pooled connection as we found it (free on pgjdbc once the transaction ended).
-                if (c.isReadOnly() != readOnlyWas) {
-                    c.setReadOnly(readOnlyWas);
-                }
-                if (autoCommitWas) {
-                    c.setAutoCommit(true);
-                }
+            // Leave a caller's pooled connection as we found it (free on pgjdbc once the transaction ended).
+            if (c.isReadOnly() != readOnlyWas) {
+                c.setReadOnly(readOnlyWas);
+            }
+            if (autoCommitWas && !c.getAutoCommit()) {
+                c.setAutoCommit(true);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.debug("could not restore connection settings: {}", SqlErrors.firstLine(e));
