@@ -49,12 +49,15 @@ public final class PostgresStore implements TicketStore {
 
     private final JdbcStore jdbc;
     private final String description;
+    private final KeyStrategy keyStrategy;
     private final Optional<Closeable> ownedPool;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PostgresStore(JdbcStore jdbc, String description, Optional<Closeable> ownedPool) {
+    private PostgresStore(JdbcStore jdbc, String description, KeyStrategy keyStrategy,
+                          Optional<Closeable> ownedPool) {
         this.jdbc = jdbc;
         this.description = description;
+        this.keyStrategy = keyStrategy;
         this.ownedPool = ownedPool;
     }
 
@@ -81,10 +84,14 @@ public final class PostgresStore implements TicketStore {
         return jdbc.inTransaction(mode, work);
     }
 
-    /** {@link KeyStrategy#TIME_ORDERED}: UUIDv7 keys keep B-tree inserts on neighbouring pages. */
+    /**
+     * {@link KeyStrategy#RANDOM} at SERIALIZABLE (time-ordered keys crowd SSI's page-level predicate locks on one
+     * B-tree leaf and multiply serialization failures), {@link KeyStrategy#TIME_ORDERED} at the weaker levels
+     * (UUIDv7 keeps B-tree inserts on neighbouring pages).
+     */
     @Override
     public KeyStrategy keyStrategy() {
-        return KeyStrategy.TIME_ORDERED;
+        return keyStrategy;
     }
 
     /** For example {@code "PostgreSQL 16.4, SERIALIZABLE, schema dhamana"}. */
@@ -244,7 +251,7 @@ public final class PostgresStore implements TicketStore {
             LOG.info("PostgreSQL store ready: {}{}", description,
                     owned ? " (pool " + poolName + " of up to " + (maxPoolSize == null ? 16 : maxPoolSize)
                             + " connections)" : " (caller's data source)");
-            return new PostgresStore(new JdbcStore(ds, dialect, sql), description, pool);
+            return new PostgresStore(new JdbcStore(ds, dialect, sql), description, dialect.keyStrategy(), pool);
         }
 
         private static String shortVersion(String version) {
