@@ -136,6 +136,27 @@ public interface TicketingClient extends AutoCloseable {
      */
     int expireHolds();
 
+    /**
+     * Releases every held hold of the event (for example when a sale closes early), in idempotent batches of at
+     * most {@value io.dhamana.Limits#BULK_BATCH} holds per transaction, so no transaction modifies more than a few
+     * hundred rows (Aurora DSQL allows 3,000). Stops after a batch it could not finish (the error says why);
+     * calling again resumes.
+     *
+     * @return how many holds this call released
+     * @throws NotFoundException if the event does not exist
+     */
+    int releaseHolds(EventId event);
+
+    /**
+     * Refunds every valid ticket of the event (for example when it is cancelled), in idempotent batches of at most
+     * {@value io.dhamana.Limits#BULK_BATCH} tickets per transaction. Listed tickets and tickets in escrow are left
+     * alone: withdraw, settle or cancel those sales first, then call again.
+     *
+     * @return how many tickets this call refunded
+     * @throws NotFoundException if the event does not exist
+     */
+    int refundAll(EventId event);
+
     // ------------------------------------------------------------------ resale
 
     /**

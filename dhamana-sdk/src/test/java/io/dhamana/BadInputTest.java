@@ -169,6 +169,10 @@ class BadInputTest {
         c.add(invalid("confirm: null", "hold", () -> client.confirm(null)));
         c.add(unknown("confirm: unknown hold", "hold", () -> client.confirm(ghostHold)));
         c.add(invalid("refund: null", "ticket", () -> client.refund(null)));
+        c.add(invalid("bulk release: null event", "event", () -> client.releaseHolds(null)));
+        c.add(unknown("bulk release: unknown event", "event", () -> client.releaseHolds(EventId.of("nope"))));
+        c.add(invalid("bulk refund: null event", "event", () -> client.refundAll(null)));
+        c.add(unknown("bulk refund: unknown event", "event", () -> client.refundAll(EventId.of("nope"))));
         c.add(unknown("refund: unknown ticket", "ticket", () -> client.refund(TicketId.of(UUID.randomUUID()))));
 
         // resale

@@ -54,8 +54,8 @@ public final class DefaultTicketingClient implements TicketingClient {
 
     /** Rows per transaction when creating events: far below DSQL's 3,000-row limit. */
     static final int CREATE_BATCH_ROWS = 1_000;
-    /** Holds expired per transaction: about five rows each, so a batch stays near 500 rows. */
-    static final int EXPIRY_BATCH = 100;
+    /** Holds expired, released or tickets refunded per transaction: a few hundred rows, far below DSQL's 3,000. */
+    static final int BULK_BATCH = io.dhamana.Limits.BULK_BATCH;
 
     private final ClientConfig config;
     private final RetryLoop loop;
@@ -281,9 +281,36 @@ public final class DefaultTicketingClient implements TicketingClient {
         int expired;
         do {
             expired = loop.run(Operation.EXPIRE_HOLDS, null, TxMode.READ_WRITE,
-                    (tx, a) -> Recipes.expireBatch(tx, EXPIRY_BATCH));
+                    (tx, a) -> Recipes.expireBatch(tx, BULK_BATCH));
             total += expired;
-        } while (expired == EXPIRY_BATCH && !closed.get());
+        } while (expired == BULK_BATCH && !closed.get());
+        return total;
+    }
+
+    @Override
+    public int releaseHolds(EventId event) {
+        Checks.notNull("event", event);
+        ensureOpen();
+        catalog.require(event);
+        return inBatches(Operation.RELEASE, tx -> Recipes.releaseBatch(tx, event, BULK_BATCH));
+    }
+
+    @Override
+    public int refundAll(EventId event) {
+        Checks.notNull("event", event);
+        ensureOpen();
+        catalog.require(event);
+        return inBatches(Operation.REFUND, tx -> Recipes.refundBatch(tx, event, BULK_BATCH));
+    }
+
+    /** Runs a bulk operation batch after batch until a batch comes back short. */
+    private int inBatches(Operation op, Function<StoreTransaction, Integer> batch) {
+        int total = 0;
+        int done;
+        do {
+            done = loop.run(op, null, TxMode.READ_WRITE, (tx, a) -> batch.apply(tx));
+            total += done;
+        } while (done == BULK_BATCH && !closed.get());
         return total;
     }
 

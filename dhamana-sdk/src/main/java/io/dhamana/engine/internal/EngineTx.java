@@ -461,6 +461,28 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     }
 
     @Override
+    public List<HoldRow> heldHolds(EventId event, int limit) {
+        List<HoldRow> out = new ArrayList<>();
+        engine.holds.scan(snapshotTs, h -> {
+            if (out.size() < limit && h.event().equals(event) && h.status() == HoldStatus.HELD) {
+                out.add(h);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public List<TicketRow> validTickets(EventId event, int limit) {
+        List<TicketRow> out = new ArrayList<>();
+        engine.tickets.scan(snapshotTs, t -> {
+            if (out.size() < limit && t.event().equals(event) && t.state() == TicketState.VALID) {
+                out.add(t);
+            }
+        });
+        return out;
+    }
+
+    @Override
     public long activeUnits(EventId event, SectionId section) {
         long[] units = new long[1];
         scanHolds(Optional.of(event), h -> {

@@ -238,6 +238,22 @@ final class JdbcTransaction implements StoreTransaction {
     }
 
     @Override
+    public List<HoldRow> heldHolds(EventId event, int limit) {
+        return list("read held holds", sql.heldHoldsOfEvent, ps -> {
+            ps.setString(1, event.value());
+            ps.setInt(2, limit);
+        }, JdbcTransaction::holdRow);
+    }
+
+    @Override
+    public List<TicketRow> validTickets(EventId event, int limit) {
+        return list("read valid tickets", sql.validTicketsOfEvent, ps -> {
+            ps.setString(1, event.value());
+            ps.setInt(2, limit);
+        }, JdbcTransaction::ticketRow);
+    }
+
+    @Override
     public long activeUnits(EventId event, SectionId section) {
         return one("count active units", sql.activeUnits, ps -> {
             ps.setString(1, event.value());

@@ -39,6 +39,8 @@ public final class Sql {
     final String listingById;
     final String operationByKey;
     final String expiredHolds;
+    final String heldHoldsOfEvent;
+    final String validTicketsOfEvent;
     final String activeUnits;
     final String seatClaims;
 
@@ -113,6 +115,10 @@ public final class Sql {
         // Judged by the database's clock, like every expiry decision.
         expiredHolds = q("SELECT " + HOLD_COLUMNS + " FROM {s}.hold WHERE status = 'HELD' AND expires_at <= now()"
                 + " ORDER BY expires_at LIMIT ?");
+        heldHoldsOfEvent = q("SELECT " + HOLD_COLUMNS + " FROM {s}.hold WHERE event_id = ? AND status = 'HELD'"
+                + " ORDER BY id LIMIT ?");
+        validTicketsOfEvent = q("SELECT " + TICKET_COLUMNS + " FROM {s}.ticket WHERE event_id = ? AND state = 'VALID'"
+                + " ORDER BY id LIMIT ?");
         activeUnits = q("SELECT (SELECT COALESCE(SUM(units), 0) FROM {s}.hold"
                 + " WHERE event_id = ? AND section_id = ? AND status = 'HELD')"
                 + " + (SELECT COUNT(*) FROM {s}.ticket WHERE event_id = ? AND section_id = ? AND state <> 'REFUNDED')");
