@@ -13,8 +13,14 @@ import io.dhamana.Listing;
 import io.dhamana.ListingRequest;
 import io.dhamana.ListingState;
 import io.dhamana.NotFoundException;
+import io.dhamana.Operation;
+import io.dhamana.OperationKey;
+import io.dhamana.OperationListener;
+import io.dhamana.OperationStats;
 import io.dhamana.Outcome;
 import io.dhamana.Rejection;
+import io.dhamana.RetriesExhaustedException;
+import io.dhamana.RetryPolicy;
 import io.dhamana.SeatId;
 import io.dhamana.SeatMap;
 import io.dhamana.SeatState;
@@ -25,6 +31,7 @@ import io.dhamana.TicketState;
 import io.dhamana.TicketingClient;
 import io.dhamana.VerificationStatus;
 import io.dhamana.spi.TicketStore;
+import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.StoreDump;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +41,12 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -44,6 +56,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -320,6 +333,216 @@ public abstract class TicketStoreContract {
         assertThat(client.verification(show, fan)).get().extracting(v -> v.used()).isEqualTo(0);
         AuditReport audit = cleanAudit();
         assertThat(audit.unitsReleased()).isEqualTo(3);
+    }
+
+    /**
+     * Confirms race expiry: holds whose times to live lapse one after another while confirms arrive in step with
+     * the store's clock and two sweepers (on two clients) expire holds in a loop. A confirm judged before the hold
+     * lapsed wins; one judged after is refused even if no sweeper has reached the hold yet; a confirm and a sweep
+     * that overlap write the same hold row, so one of them loses and retries. Counted from committed rows, every
+     * hold ends confirmed (with its tickets, its payment and no expiry) or expired (with its stock and allowance
+     * back and no tickets), never both and never neither, and what each caller was told agrees with the rows.
+     */
+    @Test
+    void confirmsRacingExpiryLeaveExactlyOneWinnerPerHold() throws Exception {
+        EventId race = EventId.of(show.value() + "-race");
+        SectionId ga = SectionId.of("ga");
+        SectionId seats = SectionId.of("seats");
+        int steps = 32;
+        Duration step = Duration.ofMillis(100);
+        client.createEvent(EventSpec.builder(race).perBuyerCap(2).generalAdmission("ga", 120, 8, 1_000)
+                .reservedSeating("seats", SeatMap.grid(2, 6), 2_000).build());
+        int n = 60;
+        List<BuyerId> buyers = new ArrayList<>();
+        List<HoldRequest> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            BuyerId b = BuyerId.of("racer-" + i);
+            client.verifyFan(race, b, URI.create("https://id.example/racer/" + i)).value();
+            buyers.add(b);
+            // Lapses spread from 1.0 s to 2.9 s, so holds keep expiring while the confirms go on.
+            Duration ttl = Duration.ofSeconds(1).plusMillis(100L * (i % 20));
+            HoldRequest r = i < 12
+                    ? HoldRequest.seat(race, seats, SeatId.of(SeatMap.rowName(i / 6) + "-" + (i % 6 + 1)), b)
+                    : HoldRequest.units(race, ga, b, 1 + i % 2);
+            requests.add(r.withTtl(ttl).withHoldId(HoldId.of(UUID.randomUUID())));
+        }
+        List<Callable<Void>> holdCalls = new ArrayList<>();
+        for (HoldRequest r : requests) {
+            holdCalls.add(() -> {
+                client.hold(r).value();
+                return null;
+            });
+        }
+        runTogether(holdCalls, 8);
+        List<HoldId> holds = requests.stream().map(r -> r.holdId().orElseThrow()).toList();
+        List<HoldId> confirmOrder = new ArrayList<>(holds);
+        Collections.shuffle(confirmOrder, new Random(7));
+
+        // The store's clock moves one step after every two confirms have been decided, and the j-th confirm waits
+        // for step j * steps / n: confirms and lapses interleave on every store, whatever its speed.
+        AtomicInteger stepsTaken = new AtomicInteger();
+        AtomicInteger decided = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sweptBySweepers = new AtomicInteger();
+        Map<HoldId, String> told = new ConcurrentHashMap<>();
+        Object progress = new Object();
+        OperationStats stats = new OperationStats();
+        try (TicketingClient east = patientClient("east", stats); TicketingClient west = patientClient("west", stats)) {
+            List<Callable<Void>> calls = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                TicketingClient region = w % 2 == 0 ? east : west;
+                calls.add(() -> {
+                    for (int j = next.getAndIncrement(); j < n; j = next.getAndIncrement()) {
+                        int due = j * steps / n;
+                        synchronized (progress) {
+                            while (stepsTaken.get() < due) {
+                                progress.wait();
+                            }
+                        }
+                        HoldId h = confirmOrder.get(j);
+                        try {
+                            Outcome<List<Ticket>> o = region.confirm(h);
+                            told.put(h, o.isOk() ? "confirmed"
+                                    : o.rejectionIfAny().orElseThrow() instanceof Rejection.HoldExpired
+                                    ? "refused-lapsed" : "refused-" + o.rejectionIfAny().orElseThrow().code());
+                        } catch (RetriesExhaustedException e) {
+                            told.put(h, "gave-up"); // only conflicts were retried: nothing of it committed
+                        }
+                        synchronized (progress) {
+                            decided.incrementAndGet();
+                            progress.notifyAll();
+                        }
+                    }
+                    return null;
+                });
+            }
+            for (TicketingClient sweeper : List.of(east, west)) {
+                calls.add(() -> {
+                    while (!stop.get()) {
+                        try {
+                            sweptBySweepers.addAndGet(sweeper.expireHolds());
+                        } catch (RetriesExhaustedException e) {
+                            // a sweep that lost every attempt committed nothing; the next one takes over
+                        }
+                        Thread.yield();
+                    }
+                    return null;
+                });
+            }
+            calls.add(() -> {
+                try {
+                    for (int s = 1; s <= steps; s++) {
+                        int wanted = Math.min(n, (s - 1) * n / steps + 1);
+                        synchronized (progress) {
+                            while (decided.get() < wanted) {
+                                progress.wait();
+                            }
+                        }
+                        passStoreTime(step);
+                        synchronized (progress) {
+                            stepsTaken.incrementAndGet();
+                            progress.notifyAll();
+                        }
+                    }
+                    synchronized (progress) {
+                        while (decided.get() < n) {
+                            progress.wait();
+                        }
+                    }
+                } finally {
+                    stop.set(true);
+                }
+                return null;
+            });
+            runTogether(calls, calls.size());
+        }
+        // Every hold has lapsed by now (3.2 s passed, the longest lived 2.9 s): one last sweep takes what is left.
+        while (client.expireHolds() > 0) {
+            // keep sweeping until a pass finds nothing
+        }
+
+        record Verdict(HoldStatus status, int units, int tickets, long confirms, long expiries, long paidMinor) {}
+        Map<HoldId, Verdict> rows = store().inTransaction(TxMode.READ_ONLY, tx -> {
+            Map<String, long[]> ops = new HashMap<>(); // subject -> {confirms, expiries}
+            tx.scanOperations(Optional.of(race), op -> {
+                long[] c = ops.computeIfAbsent(op.subject(), k -> new long[2]);
+                if (op.operation() == Operation.CONFIRM) {
+                    c[0]++;
+                } else if (op.operation() == Operation.EXPIRE_HOLDS) {
+                    c[1]++;
+                }
+            });
+            Map<String, Long> paid = new HashMap<>();
+            Map<OperationKey, String> confirmSubjects = new HashMap<>();
+            tx.scanOperations(Optional.of(race), op -> {
+                if (op.operation() == Operation.CONFIRM) {
+                    confirmSubjects.put(op.key(), op.subject());
+                }
+            });
+            tx.scanMoney(Optional.of(race), m -> {
+                String subject = confirmSubjects.get(m.operation());
+                if (subject != null && m.amountMinor() > 0) {
+                    paid.merge(subject, m.amountMinor(), Long::sum);
+                }
+            });
+            Map<HoldId, Verdict> out = new HashMap<>();
+            for (HoldId h : holds) {
+                var row = tx.hold(h).orElseThrow();
+                long[] c = ops.getOrDefault(h.toString(), new long[2]);
+                out.put(h, new Verdict(row.status(), row.units(), tx.ticketsOfHold(h).size(), c[0], c[1],
+                        paid.getOrDefault(h.toString(), 0L)));
+            }
+            return out;
+        });
+        long confirmed = 0;
+        long expired = 0;
+        long confirmedUnits = 0;
+        long expiredUnits = 0;
+        for (HoldRequest r : requests) {
+            HoldId h = r.holdId().orElseThrow();
+            Verdict v = rows.get(h);
+            long price = r.seat().isPresent() ? 2_000 : 1_000;
+            if (v.status() == HoldStatus.CONFIRMED) {
+                confirmed++;
+                confirmedUnits += v.units();
+                assertThat(v).as("confirmed hold %s", h)
+                        .isEqualTo(new Verdict(HoldStatus.CONFIRMED, v.units(), v.units(), 1, 0, price * v.units()));
+                assertThat(told.get(h)).as("what the confirm of %s was told", h).isEqualTo("confirmed");
+            } else {
+                expired++;
+                expiredUnits += v.units();
+                assertThat(v).as("expired hold %s", h)
+                        .isEqualTo(new Verdict(HoldStatus.EXPIRED, v.units(), 0, 0, 1, 0));
+                assertThat(told.get(h)).as("what the confirm of %s was told", h)
+                        .isIn("refused-lapsed", "refused-WRONG_STATE", "gave-up");
+            }
+        }
+        System.out.printf("[expiry race] %s: %d holds, %d confirmed, %d expired (%d by the racing sweepers);"
+                        + " confirms refused as lapsed before a sweep reached them %d, after %d; conflicts lost by"
+                        + " confirms %d, by sweeps %d%n", store().description(), n, confirmed, expired,
+                sweptBySweepers.get(), told.values().stream().filter("refused-lapsed"::equals).count(),
+                told.values().stream().filter("refused-WRONG_STATE"::equals).count(),
+                stats.snapshot(Operation.CONFIRM).conflicts(), stats.snapshot(Operation.EXPIRE_HOLDS).conflicts());
+        assertThat(confirmed + expired).isEqualTo(n);
+        assertThat(expired).as("holds confirmed after every lapse").isPositive();
+        for (BuyerId b : buyers) {
+            assertThat(client.verification(race, b).orElseThrow().used()).isLessThanOrEqualTo(2);
+        }
+        AuditReport audit = client.audit(race);
+        assertThat(audit.isClean()).as(audit.summary()).isTrue();
+        assertThat(audit.heldUnits()).isZero();
+        assertThat(audit.soldUnits()).isEqualTo(confirmedUnits);
+        assertThat(audit.unitsReleased()).isEqualTo(expiredUnits);
+        assertThat(audit.remaining()).isEqualTo(audit.capacity() - confirmedUnits);
+    }
+
+    /** A client that retries conflicts for as long as a busy store may need, without background sweeping. */
+    protected TicketingClient patientClient(String name, OperationListener listener) {
+        return TicketingClient.builder().store(store()).expirySweepInterval(Duration.ZERO).name(name).listener(listener)
+                .retryPolicy(RetryPolicy.builder().maxAttempts(10_000)
+                        .backoff(Duration.ofMillis(1), Duration.ofMillis(50)).deadline(Duration.ofMinutes(2)).build())
+                .build();
     }
 
     // ------------------------------------------------------------------ bulk operations
