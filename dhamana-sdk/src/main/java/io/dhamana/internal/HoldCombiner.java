@@ -165,9 +165,15 @@ final class HoldCombiner implements AutoCloseable {
             batch.forEach(b -> serveAlone(section, b));
             return;
         }
+        List<Member> alone = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            finish(batch.get(i), outcomes.get(i));
+            if (outcomes.get(i) == null) {
+                alone.add(batch.get(i)); // needs units from several buckets: the single-hold path splits it
+            } else {
+                finish(batch.get(i), outcomes.get(i));
+            }
         }
+        alone.forEach(b -> serveAlone(section, b));
     }
 
     /** Runs one member's hold on its own (the ordinary single-hold path), hands it the result and wakes it. */
