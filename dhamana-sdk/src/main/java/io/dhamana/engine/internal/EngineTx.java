@@ -70,7 +70,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     private Object[] keys;
     private int size;
     private Map<Slot<?>, Integer> index;
-    private List<Runnable> afterCommit;
+    private List<Runnable> indexUpdates;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     EngineTx(Engine engine, TxMode mode) {
@@ -175,12 +175,15 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
                 "change conflicts with another transaction on " + table.name + " " + key + " (engine)", null, false);
     }
 
-    /** Runs {@code action} once this transaction has committed (to maintain the append-only indexes). */
-    private void afterCommit(Runnable action) {
-        if (afterCommit == null) {
-            afterCommit = new ArrayList<>(2);
+    /**
+     * Runs {@code action} when this transaction commits, once its write set is validated and before its rows become
+     * visible (to maintain the append-only indexes that lead readers to them).
+     */
+    private void onCommit(Runnable action) {
+        if (indexUpdates == null) {
+            indexUpdates = new ArrayList<>(2);
         }
-        afterCommit.add(action);
+        indexUpdates.add(action);
     }
 
     // ------------------------------------------------------------------ commit / rollback
@@ -192,7 +195,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         }
         finished = true;
         if (size == 0) {
-            runAfterCommit();
+            runIndexUpdates();
             return;
         }
         int[] order = null;
@@ -212,6 +215,9 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
                     throw conflict(tables[i], keys[i]);
                 }
             }
+            // The indexes first: a transaction whose snapshot includes this commit must find its rows through
+            // them. Entries for rows it cannot see yet are skipped by its visibility checks.
+            runIndexUpdates();
             long ts = engine.snapshots.nextCommitTs();
             for (int i = 0; i < size; i++) {
                 slots[i].publishTimestamp(ts);
@@ -226,7 +232,6 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             }
         }
         engine.commits.increment();
-        runAfterCommit();
     }
 
     /** Write-set positions sorted by the slots' identity hashes (insertion sort: write sets are small). */
@@ -261,9 +266,9 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         return false;
     }
 
-    private void runAfterCommit() {
-        if (afterCommit != null) {
-            afterCommit.forEach(Runnable::run);
+    private void runIndexUpdates() {
+        if (indexUpdates != null) {
+            indexUpdates.forEach(Runnable::run);
         }
     }
 
@@ -636,7 +641,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             }
         }
         if (!added.isEmpty()) {
-            afterCommit(() -> {
+            onCommit(() -> {
                 for (SeatRow s : added) {
                     engine.seatOrder.computeIfAbsent(new Engine.SectionKey(s.event(), s.section()),
                             k -> new ConcurrentLinkedQueue<>()).add(s.seat());
@@ -770,7 +775,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         if (!insertIfAbsent(engine.holds, h.id(), row)) {
             return Optional.empty();
         }
-        afterCommit(() -> engine.indexExpiry(row));
+        onCommit(() -> engine.indexExpiry(row));
         return Optional.of(row);
     }
 
@@ -796,12 +801,12 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             if (insertIfAbsent(engine.tickets, t.id(), t)) {
                 added.add(t.id());
                 hold = t.hold();
-                afterCommit(() -> engine.indexOwner(t.event(), t.owner(), t.id()));
+                onCommit(() -> engine.indexOwner(t.event(), t.owner(), t.id()));
             }
         }
         if (!added.isEmpty()) {
             HoldId h = hold;
-            afterCommit(() -> engine.ticketsOfHold.merge(h, List.copyOf(added), (a, b) -> {
+            onCommit(() -> engine.ticketsOfHold.merge(h, List.copyOf(added), (a, b) -> {
                 List<TicketId> all = new ArrayList<>(a);
                 all.addAll(b);
                 return List.copyOf(all);
@@ -820,7 +825,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         write(engine.tickets, id, new TicketRow(t.id(), t.hold(), t.event(), t.section(), t.seat(), t.bucket(),
                 newOwner, to, newCode.orElse(t.code()), t.faceValueMinor()));
         if (!newOwner.equals(owner)) {
-            afterCommit(() -> engine.indexOwner(t.event(), newOwner, id));
+            onCommit(() -> engine.indexOwner(t.event(), newOwner, id));
         }
         return true;
     }
