@@ -108,7 +108,7 @@ class SoakTest {
             try {
                 for (int t = 0; t < threads; t++) {
                     long quota = ops / threads + (t < ops % threads ? 1 : 0);
-                    Workload.Worker w = new Workload.Worker(t % 2 == 0 ? east : west, t % 2 == 0 ? "east" : "west",
+                    Workload.Worker w = workload.new Worker(t % 2 == 0 ? east : west, t % 2 == 0 ? "east" : "west",
                             streams.split(), history.recorder(t));
                     futures.add(pool.submit(() -> {
                         for (long i = 0; i < quota; i++) {

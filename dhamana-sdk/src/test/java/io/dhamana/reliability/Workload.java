@@ -2,7 +2,6 @@ package io.dhamana.reliability;
 
 import io.dhamana.AuditReport;
 import io.dhamana.BuyerId;
-import io.dhamana.DhamanaException;
 import io.dhamana.EventId;
 import io.dhamana.EventSpec;
 import io.dhamana.Hold;
@@ -11,10 +10,7 @@ import io.dhamana.HoldRequest;
 import io.dhamana.Listing;
 import io.dhamana.ListingId;
 import io.dhamana.ListingRequest;
-import io.dhamana.NotFoundException;
-import io.dhamana.Operation;
 import io.dhamana.OperationFailedException;
-import io.dhamana.Outcome;
 import io.dhamana.SeatId;
 import io.dhamana.SeatMap;
 import io.dhamana.SectionId;
@@ -55,7 +51,7 @@ final class Workload {
     static final int SEAT_ROWS = 4;
     static final int SEATS_PER_ROW = 10;
     private static final int MAX_REPEATS = 4;
-    private static final int VERIFIED = 200;
+    private static final int VERIFIED = 400;
     private static final int STRANGERS = 8;
 
     final EventId event;
@@ -63,9 +59,9 @@ final class Workload {
     final List<BuyerId> strangers = new ArrayList<>();
     private final Consumer<Duration> passStoreTime;
     private final int auditEvery;
-    private final Recent<HoldId> holds = new Recent<>(2_048);
-    private final Recent<TicketId> tickets = new Recent<>(2_048);
-    private final Recent<ListingId> listings = new Recent<>(1_024);
+    private final Recent<HoldId> holds = new Recent<>(512);
+    private final Recent<TicketId> tickets = new Recent<>(256);
+    private final Recent<ListingId> listings = new Recent<>(256);
     private final Map<TicketId, BuyerId> owners = new ConcurrentHashMap<>();
     private final Map<ListingId, BuyerId> sellers = new ConcurrentHashMap<>();
     private final AtomicLong issued = new AtomicLong();
@@ -92,7 +88,7 @@ final class Workload {
     /** Creates the event and verifies the fans (strangers are never verified), recording the verifications. */
     void setUp(TicketingClient client, History.Recorder recorder) {
         client.createEvent(EventSpec.builder(event).name("Soak").perBuyerCap(4).resaleCapPercent(120)
-                .generalAdmission("floor", 400, 16, 5_000)
+                .generalAdmission("floor", 1_000, 32, 5_000)
                 .generalAdmission("pit", 24, 1, 9_000)
                 .reservedSeating("seats", SeatMap.grid(SEAT_ROWS, SEATS_PER_ROW), 12_000)
                 .build());
@@ -106,18 +102,16 @@ final class Workload {
         }
     }
 
-    /** One worker: a client, its own generator, its own recorder. */
-    static final class Worker {
+    /** One worker: a caller (client, recorder) and its own generator. */
+    final class Worker {
         final TicketingClient client;
-        final String name;
         final SplittableRandom random;
-        final History.Recorder recorder;
+        final Caller caller;
 
         Worker(TicketingClient client, String name, SplittableRandom random, History.Recorder recorder) {
             this.client = client;
-            this.name = name;
             this.random = random;
-            this.recorder = recorder;
+            this.caller = new Caller(client, name, recorder, MAX_REPEATS, 0, problems);
         }
     }
 
@@ -129,19 +123,19 @@ final class Workload {
             audit(w);
         }
         int dice = r.nextInt(1_000);
-        if (dice < 180) {
+        if (dice < 160) {
             hold(w, HoldRequest.units(event, FLOOR, buyer(r), 1 + r.nextInt(3)));
-        } else if (dice < 230) {
+        } else if (dice < 210) {
             hold(w, HoldRequest.units(event, PIT, buyer(r), 1 + r.nextInt(2)));
-        } else if (dice < 310) {
+        } else if (dice < 290) {
             SeatId seat = SeatId.of(SeatMap.rowName(r.nextInt(SEAT_ROWS)) + "-" + (1 + r.nextInt(SEATS_PER_ROW)));
             hold(w, HoldRequest.seat(event, SEATS, seat, buyer(r)));
-        } else if (dice < 450) {
+        } else if (dice < 410) {
             HoldId h = holds.pick(r);
             if (h != null) {
                 confirm(w, h);
             }
-        } else if (dice < 520) {
+        } else if (dice < 500) {
             HoldId h = holds.pick(r);
             if (h != null) {
                 act(w, Kind.RELEASE, op -> op.hold = h, () -> w.client.release(h));
@@ -300,62 +294,10 @@ final class Workload {
     }
 
     /** What {@link #act} returns for a call whose outcome stayed unknown. */
-    static final Object UNKNOWN = new Object();
+    static final Object UNKNOWN = Caller.UNKNOWN;
 
-    /**
-     * Makes a call and records it; repeats it with the same arguments (so the same key) while its outcome is
-     * unknown. Returns the committed value, {@link #UNKNOWN}, or null when it definitely did nothing.
-     */
     private Object act(Worker w, Kind kind, Consumer<Op> args, Supplier<?> call) {
-        long first = -1;
-        for (int attempt = 0; attempt <= MAX_REPEATS; attempt++) {
-            Op op = w.recorder.invoke(w.name, kind);
-            args.accept(op);
-            if (first < 0) {
-                first = op.index;
-            } else {
-                op.repeatOf = first;
-            }
-            try {
-                Object result = call.get();
-                if (result instanceof Outcome<?> o) {
-                    if (o.isOk()) {
-                        w.recorder.ok(op, o.value());
-                        return o.value();
-                    }
-                    w.recorder.rejected(op, o.rejectionIfAny().orElseThrow());
-                    return null;
-                }
-                w.recorder.ok(op, result);
-                return result;
-            } catch (NotFoundException e) {
-                w.recorder.failed(op, e); // a hold or listing whose creation never committed
-                return null;
-            } catch (OperationFailedException e) {
-                w.recorder.info(op, e);
-                checkClear(op, e);
-            } catch (RuntimeException e) {
-                w.recorder.info(op, e);
-                problems.add("op " + op.index + " (" + kind + ") failed with an unclear error: " + e);
-                return UNKNOWN;
-            }
-        }
-        return UNKNOWN;
-    }
-
-    /** A caller must be able to tell what failed and how to repeat it. */
-    private void checkClear(Op op, OperationFailedException e) {
-        boolean keyed = op.kind != Kind.EXPIRE && op.kind != Kind.READ;
-        if (keyed && e.operationKey().isEmpty()) {
-            problems.add("op " + op.index + " (" + op.kind + ") failed without its idempotency key: " + e);
-        }
-        if (e.getMessage() == null || e.getMessage().isBlank() || e.operation() == null
-                || (op.kind != Kind.READ && e.operation() == Operation.QUERY)) {
-            problems.add("op " + op.index + " (" + op.kind + ") failed with an unclear message: " + e);
-        }
-        if (!(e.getCause() instanceof DhamanaException)) {
-            problems.add("op " + op.index + " (" + op.kind + ") failed with an untyped cause: " + e.getCause());
-        }
+        return w.caller.call(kind, args, call);
     }
 
     /**
