@@ -17,8 +17,10 @@ import io.dhamana.Listing;
 import io.dhamana.ListingId;
 import io.dhamana.ListingRequest;
 import io.dhamana.Operation;
+import io.dhamana.OperationFailedException;
 import io.dhamana.OperationKey;
 import io.dhamana.Outcome;
+import io.dhamana.RetriesExhaustedException;
 import io.dhamana.Seat;
 import io.dhamana.SeatState;
 import io.dhamana.SectionId;
@@ -47,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /** The client: validates, picks buckets, and runs each operation's recipe inside the retry loop. */
 public final class DefaultTicketingClient implements TicketingClient {
@@ -197,8 +200,8 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("buyer", buyer);
         String proof = Checks.evidence("evidence", evidence).toString();
         ensureOpen();
-        int cap = catalog.require(event).row().perBuyerCap();
         OperationKey key = OperationKey.of(keys.next());
+        int cap = beforeCall(Operation.VERIFY_FAN, key, () -> catalog.require(event)).row().perBuyerCap();
         return loop.run(Operation.VERIFY_FAN, key, TxMode.READ_WRITE,
                 (tx, a) -> Recipes.verify(tx, key, event, buyer, proof, cap));
     }
@@ -208,8 +211,8 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("event", event);
         Checks.notNull("buyer", buyer);
         ensureOpen();
-        catalog.require(event);
         OperationKey key = OperationKey.of(keys.next());
+        beforeCall(Operation.REVOKE_FAN, key, () -> catalog.require(event));
         return loop.run(Operation.REVOKE_FAN, key, TxMode.READ_WRITE, (tx, a) -> Recipes.revoke(tx, key, event, buyer));
     }
 
@@ -227,7 +230,9 @@ public final class DefaultTicketingClient implements TicketingClient {
     public Outcome<Hold> hold(HoldRequest request) {
         Checks.notNull("request", request);
         ensureOpen();
-        SectionState section = catalog.section(request.event(), request.section());
+        HoldId id = request.holdId().orElseGet(() -> HoldId.of(keys.next()));
+        SectionState section = beforeCall(Operation.HOLD, OperationKey.of(id.value()),
+                () -> catalog.section(request.event(), request.section()));
         if (section.isGeneralAdmission()) {
             if (request.seat().isPresent()) {
                 throw new InvalidRequestException("seat", "must be empty: section " + request.section()
@@ -241,7 +246,6 @@ public final class DefaultTicketingClient implements TicketingClient {
             throw new InvalidRequestException("seat", "must name a seat: section " + request.section()
                     + " is reserved seating");
         }
-        HoldId id = request.holdId().orElseGet(() -> HoldId.of(keys.next()));
         Duration ttl = request.ttl().orElse(config.defaultHoldTtl());
         if (combiner != null && section.isGeneralAdmission()) {
             return combiner.hold(section, id, request.buyer(), request.units(), ttl);
@@ -334,11 +338,13 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("request", request);
         ensureOpen();
         ListingId id = request.listingId().orElseGet(() -> ListingId.of(keys.next()));
+        OperationKey key = OperationKey.of(id.value());
         // The cap in basis points is only needed to word a rejection; the store decides with its own rows.
-        EventId event = read(tx -> tx.ticket(request.ticket()).map(t -> t.event()))
+        EventId event = beforeCall(Operation.LIST_FOR_RESALE, key,
+                () -> read(tx -> tx.ticket(request.ticket()).map(t -> t.event())))
                 .orElseThrow(() -> new NotFoundException("ticket", request.ticket().toString()));
-        int capBps = catalog.require(event).row().resaleCapBps();
-        return loop.run(Operation.LIST_FOR_RESALE, OperationKey.of(id.value()), TxMode.READ_WRITE,
+        int capBps = beforeCall(Operation.LIST_FOR_RESALE, key, () -> catalog.require(event)).row().resaleCapBps();
+        return loop.run(Operation.LIST_FOR_RESALE, key, TxMode.READ_WRITE,
                 (tx, a) -> Recipes.list(tx, id, request.ticket(), request.seller(), request.askMinor(), capBps));
     }
 
@@ -463,6 +469,27 @@ public final class DefaultTicketingClient implements TicketingClient {
         ensureOpen();
         catalog.require(event);
         return loop.run(Operation.AUDIT, null, TxMode.READ_ONLY, (tx, a) -> Auditor.audit(tx, Optional.of(event)));
+    }
+
+    /**
+     * Runs a read that a mutating call needs before its own transaction (its event's catalog, a ticket's event).
+     * If the read fails, the caller hears about the call it made, with that call's key to repeat it by, not about
+     * an internal query: nothing was written yet, so the failure carries the read's attempts and cause as they are.
+     */
+    private static <T> T beforeCall(Operation op, OperationKey key, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RetriesExhaustedException e) {
+            RetriesExhaustedException failure = new RetriesExhaustedException(op, key, e.attempts(),
+                    "a read it needed first did not succeed: " + e.getMessage(), e.getCause());
+            for (Throwable earlier : e.getSuppressed()) {
+                failure.addSuppressed(earlier);
+            }
+            throw failure;
+        } catch (OperationFailedException e) {
+            throw new OperationFailedException(op, key, e.attempts(), op.label() + " failed before it started, in a"
+                    + " read it needed: " + e.getMessage(), e.getCause());
+        }
     }
 
     private <T> T read(Function<StoreTransaction, T> query) {

@@ -6,10 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -31,7 +31,7 @@ public final class BackendKiller implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong kills = new AtomicLong();
     private final AtomicLong killsInTransaction = new AtomicLong();
-    private final Set<Integer> spared = new HashSet<>();
+    private final Set<Integer> spared = ConcurrentHashMap.newKeySet();
     private Thread thread;
     private volatile Throwable failure;
 
@@ -99,8 +99,11 @@ public final class BackendKiller implements AutoCloseable {
     private void loop() {
         Connection side = null;
         while (running.get()) {
-            long pause = minPauseNanos + (maxPauseNanos > minPauseNanos
-                    ? random.nextLong(maxPauseNanos - minPauseNanos) : 0);
+            long pause;
+            synchronized (random) {
+                pause = minPauseNanos + (maxPauseNanos > minPauseNanos
+                        ? random.nextLong(maxPauseNanos - minPauseNanos) : 0);
+            }
             long until = System.nanoTime() + pause;
             for (long left = pause; left > 0 && running.get(); left = until - System.nanoTime()) {
                 LockSupport.parkNanos(left);
@@ -112,25 +115,7 @@ public final class BackendKiller implements AutoCloseable {
                 if (side == null || side.isClosed()) {
                     side = connect();
                 }
-                List<Backend> all = backends(side).stream().filter(b -> !spared.contains(b.pid())).toList();
-                if (all.isEmpty()) {
-                    continue;
-                }
-                // Mostly backends at work (mid-transaction, mid-statement, in COMMIT); sometimes idle ones.
-                List<Backend> busy = all.stream().filter(b -> !"idle".equals(b.state())).toList();
-                boolean pickBusy = !busy.isEmpty() && random.nextInt(4) != 0;
-                Backend victim = pickBusy ? busy.get(random.nextInt(busy.size())) : all.get(random.nextInt(all.size()));
-                try (PreparedStatement ps = side.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                    ps.setInt(1, victim.pid());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getBoolean(1)) {
-                            kills.incrementAndGet();
-                            if (!"idle".equals(victim.state())) {
-                                killsInTransaction.incrementAndGet();
-                            }
-                        }
-                    }
-                }
+                killOne(side);
             } catch (SQLException e) {
                 // The server may be restarting under another test's hands; try again after the next pause.
                 closeQuietly(side);
@@ -141,6 +126,42 @@ public final class BackendKiller implements AutoCloseable {
             }
         }
         closeQuietly(side);
+    }
+
+    /** Kills one SDK backend now, if there is one not spared; returns whether it did. Thread-safe. */
+    public boolean killOne() {
+        try (Connection side = connect()) {
+            return killOne(side);
+        } catch (SQLException e) {
+            return false; // the server is away; nothing to kill
+        }
+    }
+
+    private boolean killOne(Connection side) throws SQLException {
+        List<Backend> all = backends(side).stream().filter(b -> !spared.contains(b.pid())).toList();
+        if (all.isEmpty()) {
+            return false;
+        }
+        // Mostly backends at work (mid-transaction, mid-statement, in COMMIT); sometimes idle ones.
+        List<Backend> busy = all.stream().filter(b -> !"idle".equals(b.state())).toList();
+        Backend victim;
+        synchronized (random) {
+            boolean pickBusy = !busy.isEmpty() && random.nextInt(4) != 0;
+            victim = pickBusy ? busy.get(random.nextInt(busy.size())) : all.get(random.nextInt(all.size()));
+        }
+        try (PreparedStatement ps = side.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            ps.setInt(1, victim.pid());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    kills.incrementAndGet();
+                    if (!"idle".equals(victim.state())) {
+                        killsInTransaction.incrementAndGet();
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void closeQuietly(Connection c) {

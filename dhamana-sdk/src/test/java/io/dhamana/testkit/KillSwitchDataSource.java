@@ -1,6 +1,5 @@
-package io.dhamana.postgres;
+package io.dhamana.testkit;
 
-import io.dhamana.testkit.PostgresServer;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -15,6 +14,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -23,12 +23,13 @@ import javax.sql.DataSource;
  * A data source on the test server whose connections can be killed for real, at a chosen moment of the next
  * writing transaction: the backend is terminated with {@code pg_terminate_backend} from a side connection, and the
  * client then meets the failure the server really produces. Only choosing the moment is done here; nothing is
- * simulated. Each connection is new (no pool), so a retry always gets a fresh backend.
+ * simulated. Each connection is new (no pool), so a retry always gets a fresh backend. Shared by the ambiguous-commit
+ * tests and the fault stampede, which re-arms it again and again while many callers write.
  */
-final class KillSwitchDataSource implements DataSource {
+public final class KillSwitchDataSource implements DataSource {
 
     /** When to kill the backend of the next writing transaction. */
-    enum Moment {
+    public enum Moment {
         /** Just before the statement whose text contains the marker is sent. */
         BEFORE_STATEMENT,
         /** Just before COMMIT is sent: the transaction never commits. */
@@ -42,8 +43,9 @@ final class KillSwitchDataSource implements DataSource {
     private final PGSimpleDataSource delegate = new PGSimpleDataSource();
     private final AtomicReference<Trigger> armed = new AtomicReference<>();
     private final AtomicInteger kills = new AtomicInteger();
+    private final AtomicIntegerArray killsAt = new AtomicIntegerArray(Moment.values().length);
 
-    KillSwitchDataSource() {
+    public KillSwitchDataSource() {
         PostgresServer.Endpoint e = PostgresServer.endpoint();
         delegate.setURL(e.jdbcUrl());
         delegate.setUser(e.user());
@@ -51,13 +53,23 @@ final class KillSwitchDataSource implements DataSource {
     }
 
     /** Kills the next writing transaction at {@code moment}; {@code marker} picks the statement (BEFORE_STATEMENT). */
-    void arm(Moment moment, String marker) {
+    public void arm(Moment moment, String marker) {
         armed.set(new Trigger(moment, marker));
     }
 
+    /** Whether an armed kill is still waiting for its moment. */
+    public boolean armed() {
+        return armed.get() != null;
+    }
+
     /** Backends killed so far. */
-    int kills() {
+    public int kills() {
         return kills.get();
+    }
+
+    /** Backends killed so far at {@code moment}. */
+    public int kills(Moment moment) {
+        return killsAt.get(moment.ordinal());
     }
 
     @Override
@@ -69,14 +81,14 @@ final class KillSwitchDataSource implements DataSource {
                     String name = method.getName();
                     if (name.equals("prepareStatement") && args != null && args[0] instanceof String sql
                             && fire(real, t -> t.moment() == Moment.BEFORE_STATEMENT && sql.contains(t.marker()))) {
-                        kill(pid);
+                        kill(pid, Moment.BEFORE_STATEMENT);
                     } else if (name.equals("commit")
                             && fire(real, t -> t.moment() == Moment.BEFORE_COMMIT)) {
-                        kill(pid);
+                        kill(pid, Moment.BEFORE_COMMIT);
                     } else if (name.equals("commit")
                             && fire(real, t -> t.moment() == Moment.AFTER_COMMIT)) {
                         real.commit();
-                        kill(pid);
+                        kill(pid, Moment.AFTER_COMMIT);
                         // The client's next word to the server meets the real failure of the dead backend.
                         try (Statement st = real.createStatement()) {
                             st.execute("SELECT 1");
@@ -97,7 +109,7 @@ final class KillSwitchDataSource implements DataSource {
     }
 
     /** Terminates the backend from a side connection and waits until it is gone. */
-    private void kill(int pid) throws SQLException {
+    private void kill(int pid, Moment moment) throws SQLException {
         try (Connection side = PostgresServer.connect()) {
             try (PreparedStatement ps = side.prepareStatement("SELECT pg_terminate_backend(?)")) {
                 ps.setInt(1, pid);
@@ -121,6 +133,7 @@ final class KillSwitchDataSource implements DataSource {
             }
         }
         kills.incrementAndGet();
+        killsAt.incrementAndGet(moment.ordinal());
     }
 
     @Override
