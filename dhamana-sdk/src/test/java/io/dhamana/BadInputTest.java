@@ -1,6 +1,8 @@
 package io.dhamana;
 
 import io.dhamana.engine.EngineStore;
+import io.dhamana.internal.Checks;
+import io.dhamana.spi.TicketStore;
 import io.dhamana.testkit.StoreDump;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,24 +26,37 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Every public entry point against every class of invalid argument: null, blank, too long, bad characters, zero
  * or negative or too large quantities, negative or overflowing prices, out-of-range bucket counts and durations,
  * malformed URLs and ids, and unknown events, sections, seats, holds, tickets and listings. Each must end in a
- * typed exception with a message naming the argument, and leave every row of the store exactly as it was.
+ * typed exception with a message naming the argument, and leave every row of the store exactly as it was. Runs on
+ * the in-process engine; {@code io.dhamana.reliability.PostgresBadInputTest} runs the same table on PostgreSQL and
+ * adds the store's own builder.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputTest {
+public class BadInputTest {
     private static final EventId SHOW = EventId.of("show");
     private static final SectionId FLOOR = SectionId.of("floor");
     private static final SectionId BALCONY = SectionId.of("balcony");
     private static final BuyerId FAN = BuyerId.of("fan");
     private static final String LONG = "x".repeat(65);
 
-    private final EngineStore store = EngineStore.create();
+    private TicketStore store;
     private TicketingClient client;
     private Ticket ticket;
     private Listing listing;
     private Hold hold;
 
+    /** The store every case runs against; made once per class. */
+    protected TicketStore newStore() {
+        return EngineStore.create();
+    }
+
+    /** More cases for a particular store (its builder, say). */
+    protected List<Case> storeCases() {
+        return List.of();
+    }
+
     @BeforeAll
-    void setUp() {
+    protected void setUp() {
+        store = newStore();
         client = TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO).build();
         client.createEvent(EventSpec.builder(SHOW).generalAdmission("floor", 10, 2, 1_000)
                 .reservedSeating("balcony", SeatMap.grid(1, 4), 2_000).build());
@@ -54,20 +69,26 @@ class BadInputTest {
     }
 
     @AfterAll
-    void tearDown() {
+    protected void tearDown() {
         client.close();
         store.close();
     }
 
-    private record Case(String name, Class<? extends DhamanaException> expected, String messagePart,
-                        Executable call) {}
+    /** One invalid call: the typed error it must end in, and a part of that error's message. */
+    protected record Case(String name, Class<? extends DhamanaException> expected, String messagePart,
+                          Executable call) {}
 
-    private static Case invalid(String name, String messagePart, Executable call) {
+    protected static Case invalid(String name, String messagePart, Executable call) {
         return new Case(name, InvalidRequestException.class, messagePart, call);
     }
 
-    private static Case unknown(String name, String messagePart, Executable call) {
+    protected static Case unknown(String name, String messagePart, Executable call) {
         return new Case(name, NotFoundException.class, messagePart, call);
+    }
+
+    protected static Case failing(String name, Class<? extends DhamanaException> expected, String messagePart,
+                                  Executable call) {
+        return new Case(name, expected, messagePart, call);
     }
 
     private List<Case> cases() {
@@ -221,11 +242,43 @@ class BadInputTest {
         c.add(invalid("builder: blank name", "name", () -> TicketingClient.builder().name("")));
         c.add(invalid("builder: null listener", "listener", () -> TicketingClient.builder().listener(null)));
         c.add(invalid("policy: zero attempts", "maxAttempts", () -> RetryPolicy.builder().maxAttempts(0)));
+        c.add(invalid("policy: negative deadline", "deadline",
+                () -> RetryPolicy.builder().deadline(Duration.ofSeconds(-1))));
+        c.add(invalid("policy: null jitter", "jitter", () -> RetryPolicy.builder().jitter(null)));
+
+        // the calls not covered above
+        c.add(invalid("revoke: null event", "event", () -> client.revokeFan(null, FAN)));
+        c.add(invalid("verification: null buyer", "buyer", () -> client.verification(SHOW, null)));
+        c.add(invalid("verify: evidence with a space", "URL", () -> client.verifyFan(SHOW, FAN,
+                Checks.evidence("evidence", "https://id.example/a b"))));
+        c.add(invalid("verify: javascript evidence", "http", () -> client.verifyFan(SHOW, FAN,
+                URI.create("javascript:alert(1)"))));
+        c.add(invalid("withdraw: null listing", "listing", () -> client.withdrawListing(null, FAN)));
+        c.add(invalid("buy: null listing", "listing", () -> client.buyListing(null, FAN)));
+        c.add(invalid("unitsLeft: null event", "event", () -> client.unitsLeft(null, FLOOR)));
+        c.add(unknown("unitsLeft: unknown event", "event", () -> client.unitsLeft(EventId.of("nope"), FLOOR)));
+        c.add(invalid("seats: null section", "section", () -> client.seats(SHOW, null)));
+        c.add(unknown("seats: unknown section", "section", () -> client.seats(SHOW, SectionId.of("nope"))));
+        c.add(invalid("holdersOf: null event", "event", () -> client.holdersOf(null, BALCONY, SeatId.of("A-1"))));
+        c.add(invalid("holdersOf: a GA section", "general admission",
+                () -> client.holdersOf(SHOW, FLOOR, SeatId.of("A-1"))));
+        c.add(invalid("ticketsOf: null event", "event", () -> client.ticketsOf(null, FAN)));
+        c.add(invalid("hold: null ttl", "ttl", () -> HoldRequest.units(SHOW, FLOOR, FAN, 1).withTtl(null)));
+        c.add(invalid("hold: null hold id", "holdId", () -> HoldRequest.units(SHOW, FLOOR, FAN, 1).withHoldId(null)));
+        c.add(invalid("list: null listing id", "listingId",
+                () -> ListingRequest.of(ticket.id(), FAN, 100).withListingId(null)));
+        c.add(invalid("id with a unicode letter", "may hold only", () -> BuyerId.of("zoë")));
+        c.add(invalid("id with a percent sign", "may hold only", () -> EventId.of("50%off")));
+        c.add(invalid("id starting with a dash", "may hold only", () -> SectionId.of("-floor")));
+
+        // the engine's builder
+        c.add(invalid("engine builder: null clock", "clock", () -> EngineStore.builder().clock(null)));
+        c.addAll(storeCases());
         return c;
     }
 
     @TestFactory
-    Stream<DynamicTest> everyInvalidCallGetsATypedErrorAndChangesNothing() {
+    protected Stream<DynamicTest> everyInvalidCallGetsATypedErrorAndChangesNothing() {
         return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             List<String> before = StoreDump.of(store);
             assertThatThrownBy(c.call()::execute)
@@ -237,7 +290,7 @@ class BadInputTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> theInputThatReachedTheStoreWasStoredVerbatimNotInterpreted() {
+    protected Stream<DynamicTest> theInputThatReachedTheStoreWasStoredVerbatimNotInterpreted() {
         // Ids are restricted to a safe alphabet, and free text (names, evidence URLs) travels as parameters: a
         // name full of SQL comes back exactly as written.
         return Stream.of(DynamicTest.dynamicTest("an event named like an injection", () -> {

@@ -146,8 +146,42 @@ public final class PostgresStore implements TicketStore {
                 // The URL itself is not echoed: it may carry a password.
                 throw new InvalidRequestException("jdbcUrl", "must start with jdbc:postgresql:");
             }
+            checkUrl(url);
             this.jdbcUrl = url;
             return this;
+        }
+
+        /**
+         * Refuses, without echoing it, a URL the driver would not take as meant. Left to the driver and the pool,
+         * a malformed URL comes back quoted in their error messages, and {@code user:password@host} (which pgjdbc
+         * does not support) is taken for a host name that ends up in the failed lookup's message and in the log.
+         */
+        private static void checkUrl(String url) {
+            String rest = url.substring("jdbc:postgresql:".length());
+            if (rest.startsWith("//")) {
+                int end = rest.length();
+                for (int i = 2; i < rest.length(); i++) {
+                    char ch = rest.charAt(i);
+                    if (ch == '/' || ch == '?') {
+                        end = i;
+                        break;
+                    }
+                }
+                if (rest.substring(2, end).indexOf('@') >= 0) {
+                    throw new InvalidRequestException("jdbcUrl", "must not carry a user or password before the"
+                            + " host; pass them with user(...) and password(...)");
+                }
+            }
+            boolean accepted;
+            try {
+                accepted = org.postgresql.Driver.parseURL(url, null) != null;
+            } catch (LinkageError e) {
+                return; // no driver on the class path: build() says so
+            }
+            if (!accepted) {
+                throw new InvalidRequestException("jdbcUrl", "is not a URL the PostgreSQL driver accepts, such as"
+                        + " jdbc:postgresql://host:5432/database");
+            }
         }
 
         /** The role to connect as, with {@link #jdbcUrl(String)}. */
