@@ -139,6 +139,10 @@ public class BadInputTest {
         c.add(invalid("an existing event with other settings", "already exists",
                 () -> client.createEvent(EventSpec.builder(SHOW).generalAdmission("floor", 11, 2, 1_000).build())));
         c.add(invalid("seat grid of zero rows", "rows", () -> SeatMap.grid(0, 5)));
+        c.add(invalid("event name with an unpaired surrogate", "well-formed Unicode",
+                () -> EventSpec.builder("e2").name("lone \uD800 half")));
+        c.add(invalid("event name ending in half a surrogate pair", "well-formed Unicode",
+                () -> EventSpec.builder("e2").name("ticket \uD83C")));
 
         // verification
         c.add(invalid("verify: null event", "event", () -> client.verifyFan(null, FAN, ok)));
@@ -253,6 +257,8 @@ public class BadInputTest {
                 Checks.evidence("evidence", "https://id.example/a b"))));
         c.add(invalid("verify: javascript evidence", "http", () -> client.verifyFan(SHOW, FAN,
                 URI.create("javascript:alert(1)"))));
+        c.add(invalid("verify: evidence with an unpaired surrogate", "well-formed Unicode",
+                () -> client.verifyFan(SHOW, FAN, URI.create("https://id.example/x\uDC00y"))));
         c.add(invalid("withdraw: null listing", "listing", () -> client.withdrawListing(null, FAN)));
         c.add(invalid("buy: null listing", "listing", () -> client.buyListing(null, FAN)));
         c.add(invalid("unitsLeft: null event", "event", () -> client.unitsLeft(null, FLOOR)));

@@ -100,6 +100,23 @@ public final class Checks {
                 throw new InvalidRequestException(argument, "must not contain control characters");
             }
         }
+        return wellFormed(argument, value);
+    }
+
+    /**
+     * Refuses text with an unpaired UTF-16 surrogate: it has no UTF-8 form, so a database would store something
+     * else (pgjdbc sends {@code ?}) and the text would not come back as it was given.
+     */
+    static String wellFormed(String argument, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRequestException(argument, "must be well-formed Unicode, but has an unpaired"
+                        + " surrogate at index " + i);
+            }
+        }
         return value;
     }
 
@@ -118,6 +135,7 @@ public final class Checks {
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             throw new InvalidRequestException(argument, "must name a host, was '" + abbreviate(text) + "'");
         }
+        wellFormed(argument, text);
         return uri;
     }
 
