@@ -264,7 +264,12 @@ public final class PostgresStore implements TicketStore {
             Optional<Closeable> pool;
             String poolName = "dhamana-postgres-" + POOLS.incrementAndGet();
             if (owned) {
-                HikariPool hikari = HikariPool.open(poolName, jdbcUrl, user, password,
+                UrlSecrets secrets = UrlSecrets.takeOut(jdbcUrl);
+                if (password != null && secrets.password() != null) {
+                    throw new InvalidRequestException("password", "is given twice: in jdbcUrl and with password(...)");
+                }
+                HikariPool hikari = HikariPool.open(poolName, secrets.url(), user,
+                        password != null ? password : secrets.password(), secrets.sslPassword(),
                         maxPoolSize == null ? 16 : maxPoolSize, isolation);
                 ds = hikari.dataSource();
                 pool = Optional.of(hikari);
@@ -295,6 +300,40 @@ public final class PostgresStore implements TicketStore {
         }
     }
 
+    /**
+     * A URL with its secrets taken out. pgjdbc logs the URL it connects with (at {@code FINE}), so a password left in
+     * the URL's parameters would reach the driver's log; taken out, it travels as a connection property instead,
+     * which the driver never logs.
+     *
+     * @param url         the URL without {@code password} and {@code sslpassword} parameters
+     * @param password    the {@code password} parameter's value, decoded, or null
+     * @param sslPassword the {@code sslpassword} parameter's value, decoded, or null
+     */
+    private record UrlSecrets(String url, String password, String sslPassword) {
+        private static final java.util.Set<String> SECRET_PARAMETERS = java.util.Set.of("password", "sslpassword");
+
+        static UrlSecrets takeOut(String url) {
+            int query = url.indexOf('?');
+            if (query < 0) {
+                return new UrlSecrets(url, null, null);
+            }
+            java.util.Properties parsed = org.postgresql.Driver.parseURL(url, null);
+            StringBuilder kept = new StringBuilder(url.substring(0, query));
+            char separator = '?';
+            for (String parameter : url.substring(query + 1).split("&")) {
+                int eq = parameter.indexOf('=');
+                String name = eq < 0 ? parameter : parameter.substring(0, eq);
+                if (parameter.isEmpty() || SECRET_PARAMETERS.contains(name)) {
+                    continue;
+                }
+                kept.append(separator).append(parameter);
+                separator = '&';
+            }
+            return new UrlSecrets(kept.toString(), parsed == null ? null : parsed.getProperty("password"),
+                    parsed == null ? null : parsed.getProperty("sslpassword"));
+        }
+    }
+
     private static void closeQuietly(Closeable c) {
         try {
             c.close();
@@ -314,8 +353,8 @@ public final class PostgresStore implements TicketStore {
             this.dataSource = dataSource;
         }
 
-        static HikariPool open(String name, String url, String user, String password, int size,
-                               PostgresIsolation isolation) {
+        static HikariPool open(String name, String url, String user, String password, String sslPassword,
+                               int size, PostgresIsolation isolation) {
             com.zaxxer.hikari.HikariConfig config;
             try {
                 config = new com.zaxxer.hikari.HikariConfig();
@@ -336,6 +375,9 @@ public final class PostgresStore implements TicketStore {
             }
             if (password != null) {
                 config.setPassword(password);
+            }
+            if (sslPassword != null) {
+                config.addDataSourceProperty("sslpassword", sslPassword);
             }
             config.setMaximumPoolSize(size);
             config.setAutoCommit(false);

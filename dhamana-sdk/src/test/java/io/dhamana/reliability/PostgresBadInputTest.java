@@ -47,6 +47,9 @@ class PostgresBadInputTest extends BadInputTest {
         c.add(invalid("postgres builder: credentials before the host, not echoed", "jdbcUrl",
                 () -> PostgresStore.builder().jdbcUrl("jdbc:postgresql://app:" + SECRET + "@db:5432/x")
                         .build()));
+        c.add(invalid("postgres builder: a password in the URL and another given", "password is given twice",
+                () -> PostgresStore.builder().jdbcUrl(e.jdbcUrl() + "?password=" + SECRET).user(e.user())
+                        .password("other").build()));
         c.add(invalid("postgres builder: null user", "user must not be null", () -> PostgresStore.builder().user(null)));
         c.add(invalid("postgres builder: blank user", "user must not be blank", () -> PostgresStore.builder().user(" ")));
         c.add(invalid("postgres builder: oversized user", "user must be at most 63",

@@ -67,6 +67,22 @@ public final class RestartablePostgres implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(), "postgres", "");
     }
 
+    /**
+     * From now on, every role but {@code postgres} must give its password ({@code scram-sha-256}) over TCP; the
+     * server reloads its configuration at once.
+     */
+    public void requirePasswords() throws IOException, SQLException {
+        Files.writeString(dataDirectory.resolve("pg_hba.conf"), String.join("\n",
+                "local all all trust",
+                "host all postgres 127.0.0.1/32 trust",
+                "host all postgres ::1/128 trust",
+                "host all all 127.0.0.1/32 scram-sha-256",
+                "host all all ::1/128 scram-sha-256", ""), StandardCharsets.UTF_8);
+        try (Connection c = connect(); var st = c.createStatement()) {
+            st.execute("SELECT pg_reload_conf()");
+        }
+    }
+
     /** Stops the server with a fast shutdown (sessions terminated, a checkpoint written) and starts it again. */
     public synchronized void restart() throws IOException {
         server.close();
