@@ -137,13 +137,13 @@ final class Workload {
             }
         } else if (dice < 500) {
             HoldId h = holds.pick(r);
-            if (h != null) {
-                act(w, Kind.RELEASE, op -> op.hold = h, () -> w.client.release(h));
+            if (h != null && act(w, Kind.RELEASE, op -> op.hold = h, () -> w.client.release(h)) instanceof Hold) {
+                holds.finish(h);
             }
         } else if (dice < 600) {
             TicketId t = tickets.pick(r);
-            if (t != null) {
-                act(w, Kind.REFUND, op -> op.ticket = t, () -> w.client.refund(t));
+            if (t != null && act(w, Kind.REFUND, op -> op.ticket = t, () -> w.client.refund(t)) instanceof Ticket) {
+                tickets.finish(t);
             }
         } else if (dice < 670) {
             TicketId t = tickets.pick(r);
@@ -157,8 +157,8 @@ final class Workload {
             }
         } else if (dice < 790) {
             ListingId l = listings.pick(r);
-            if (l != null) {
-                act(w, Kind.SETTLE, op -> op.listing = l, () -> w.client.settle(l));
+            if (l != null && act(w, Kind.SETTLE, op -> op.listing = l, () -> w.client.settle(l)) instanceof Listing) {
+                listings.finish(l);
             }
         } else if (dice < 810) {
             ListingId l = listings.pick(r);
@@ -166,16 +166,19 @@ final class Workload {
                 Object done = act(w, Kind.CANCEL, op -> op.listing = l, () -> w.client.cancelSale(l));
                 if (done instanceof Listing listing) {
                     owners.put(listing.ticket(), listing.seller());
+                    listings.finish(l);
                 }
             }
         } else if (dice < 840) {
             ListingId l = listings.pick(r);
             if (l != null) {
                 BuyerId seller = r.nextInt(5) == 0 ? buyer(r) : sellers.getOrDefault(l, buyer(r));
-                act(w, Kind.WITHDRAW, op -> {
+                if (act(w, Kind.WITHDRAW, op -> {
                     op.listing = l;
                     op.buyer = seller;
-                }, () -> w.client.withdrawListing(l, seller));
+                }, () -> w.client.withdrawListing(l, seller)) instanceof Listing) {
+                    listings.finish(l);
+                }
             }
         } else if (dice < 870) {
             BuyerId b = fans.get(r.nextInt(fans.size()));
@@ -219,6 +222,9 @@ final class Workload {
 
     private void confirm(Worker w, HoldId h) {
         Object done = act(w, Kind.CONFIRM, op -> op.hold = h, () -> w.client.confirm(h));
+        if (done instanceof List<?>) {
+            holds.finish(h);
+        }
         if (done instanceof List<?> list) {
             for (Object o : list) {
                 Ticket t = (Ticket) o;
@@ -302,11 +308,18 @@ final class Workload {
 
     /**
      * The most recent ids callers heard of, in a ring: adding never blocks and never grows, picking is random.
-     * Acknowledged and maybe-existing ids are kept apart so reads can require the acknowledged ones.
+     * Acknowledged and maybe-existing ids are kept apart so reads can require the acknowledged ones. Ids whose life
+     * is over (a confirmed hold, a refunded ticket, a settled listing) are mostly passed over, so most calls act on
+     * live objects; now and then one is picked anyway, and repeating finished work must be harmless.
      */
     static final class Recent<T> {
         private final AtomicReferenceArray<Object[]> slots;
         private final AtomicLong count = new AtomicLong();
+        private final java.util.Set<T> finished = ConcurrentHashMap.newKeySet();
+
+        void finish(T id) {
+            finished.add(id);
+        }
 
         Recent(int size) {
             slots = new AtomicReferenceArray<>(size);
@@ -326,8 +339,15 @@ final class Workload {
             if (n == 0) {
                 return null;
             }
-            Object[] slot = slots.get(r.nextInt((int) n));
-            return slot == null ? null : (T) slot[0];
+            T picked = null;
+            for (int tries = 0; tries < 4; tries++) {
+                Object[] slot = slots.get(r.nextInt((int) n));
+                picked = slot == null ? null : (T) slot[0];
+                if (picked != null && !finished.contains(picked)) {
+                    return picked;
+                }
+            }
+            return picked;
         }
 
         @SuppressWarnings("unchecked")
