@@ -1,0 +1,36 @@
+-- One general-admission hold of one unit, as raw SQL: the statements the SDK's PostgreSQL store issues for
+-- client.hold(...), in the recipe's order (Recipes.hold): append to the operation log, insert the hold, charge the
+-- buyer's allowance (guard: verified and under the cap), take one unit from a stock bucket (guard: no oversell),
+-- commit. Run with -M prepared (the JDBC driver prepares too) and the isolation set by PGOPTIONS.
+--
+-- ALIGN WITH THE POSTGRESQL STORE: written from design.md before io.dhamana.postgres.PostgresStore existed. When it
+-- lands, copy its exact statements (columns, ON CONFLICT clauses, RETURNING lists, how the key is made) into this
+-- file and its tables into ga-hold-schema.sql. Known differences today:
+--   * the key is a UUIDv7 made by the server here (pgbench cannot make one); the store makes it in the JVM;
+--   * pgbench sends BEGIN as its own round trip; pgjdbc sends it with the first statement;
+--   * a hold that finds its bucket empty is not moved to another bucket here (stock never runs out in a run).
+--
+-- Variables (-D): buckets = stock rows, pool = buyers per client. A client keeps to bucket client_id % buckets, as
+-- the SDK's least-busy selection spreads concurrent callers over distinct buckets; --max-tries retries a
+-- serialization failure with the same variables (same bucket, same buyer), immediately.
+\set bucket :client_id % :buckets
+\set buyer random(0, :pool - 1)
+BEGIN;
+INSERT INTO dhamana_pgbench.operation_log (op_key, operation, event_id, subject, actor, units, amount_minor)
+SELECT k, 'HOLD', 'pgbench', k::text, 't' || :client_id::text || '-b' || :buyer::text, 1, 0
+FROM (SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+        placing substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
+        FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid AS k) AS key
+ON CONFLICT (op_key) DO NOTHING
+RETURNING op_key AS hold_id \gset
+INSERT INTO dhamana_pgbench.hold (id, event_id, section_id, seat_id, buyer_id, units, bucket, status,
+                                  unit_price_minor, created_at, expires_at)
+VALUES (:hold_id, 'pgbench', 'floor', NULL, 't' || :client_id::text || '-b' || :buyer::text, 1, :bucket, 'HELD',
+        5000, now(), now() + interval '10 minutes')
+ON CONFLICT (id) DO NOTHING;
+UPDATE dhamana_pgbench.allowance SET used = used + 1
+WHERE event_id = 'pgbench' AND buyer_id = 't' || :client_id::text || '-b' || :buyer::text
+  AND status = 'VERIFIED' AND used + 1 <= cap;
+UPDATE dhamana_pgbench.stock_bucket SET remaining = remaining - 1
+WHERE event_id = 'pgbench' AND section_id = 'floor' AND bucket = :bucket AND remaining >= 1;
+END;
