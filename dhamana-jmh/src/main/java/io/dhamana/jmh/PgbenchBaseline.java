@@ -48,8 +48,21 @@ public final class PgbenchBaseline {
     static final int CAPACITY = 10_000_000;
     static final String EVENT = "pgbench";
 
+    /** How the stock rows lie on disk. */
+    public enum Layout {
+        /** As the schema file has it: all bucket rows share a heap page or two. */
+        SHARED_PAGES,
+        /**
+         * One bucket row per heap page (a padding column and {@code fillfactor = 10}). Under SERIALIZABLE,
+         * PostgreSQL tracks some reads per page, so buckets on one page can conflict although no two holds write
+         * the same bucket; this variant shows what that costs.
+         */
+        PAGE_PER_BUCKET
+    }
+
     /** What one pgbench point measured. */
-    public record Point(int buckets, int clients, String isolation, int seconds, double tps, long transactions,
+    public record Point(int buckets, int clients, String isolation, Layout layout, int seconds, double tps,
+                        long transactions,
                         long failed, long retried, long retries, double latencyAverageMs,
                         Map<String, Double> latencyPercentilesMs, String audit, String command) {
 
@@ -59,6 +72,7 @@ public final class PgbenchBaseline {
             m.put("buckets", buckets);
             m.put("clients", clients);
             m.put("isolation", isolation);
+            m.put("layout", layout.name());
             m.put("seconds", seconds);
             m.put("tps", tps);
             m.put("transactions", transactions);
@@ -129,15 +143,19 @@ public final class PgbenchBaseline {
     }
 
     /** Recreates the tables and loads stock and verified buyers for one point. */
-    void prepare(int buckets, int clients) throws SQLException {
+    void prepare(int buckets, int clients, Layout layout) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             for (String ddl : resource("ga-hold-schema.sql").split("(?m)^;;\\s*$")) {
                 if (!ddl.strip().isEmpty() && !ddl.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
                     s.execute(ddl);
                 }
             }
-            try (PreparedStatement b = c.prepareStatement(
-                    "INSERT INTO dhamana_pgbench.stock_bucket VALUES ('" + EVENT + "', 'floor', ?, ?)")) {
+            if (layout == Layout.PAGE_PER_BUCKET) {
+                s.execute("ALTER TABLE dhamana_pgbench.stock_bucket SET (fillfactor = 10)");
+                s.execute("ALTER TABLE dhamana_pgbench.stock_bucket ADD COLUMN pad char(900) NOT NULL DEFAULT ''");
+            }
+            try (PreparedStatement b = c.prepareStatement("INSERT INTO dhamana_pgbench.stock_bucket"
+                    + " (event_id, section_id, bucket, remaining) VALUES ('" + EVENT + "', 'floor', ?, ?)")) {
                 for (int i = 0; i < buckets; i++) {
                     b.setInt(1, i);
                     b.setInt(2, CAPACITY / buckets + (i < CAPACITY % buckets ? 1 : 0));
@@ -145,8 +163,9 @@ public final class PgbenchBaseline {
                 }
                 b.executeBatch();
             }
-            s.execute("INSERT INTO dhamana_pgbench.allowance SELECT '" + EVENT + "', 't' || c || '-b' || i,"
-                    + " 'VERIFIED', 0, 10000, 'https://id.example/bench'"
+            s.execute("INSERT INTO dhamana_pgbench.allowance (event_id, buyer_id, status, evidence, used, cap)"
+                    + " SELECT '" + EVENT + "', 't' || c || '-b' || i, 'VERIFIED', 'https://id.example/bench', 0,"
+                    + " 10000"
                     + " FROM generate_series(0, " + (clients - 1) + ") c, generate_series(0, " + (pool(clients) - 1)
                     + ") i");
             s.execute("VACUUM ANALYZE dhamana_pgbench.stock_bucket");
@@ -160,9 +179,9 @@ public final class PgbenchBaseline {
      *
      * @param isolation {@code serializable}, {@code repeatable read} or {@code read committed}
      */
-    public Point run(int buckets, int clients, String isolation, int seconds) throws IOException, SQLException,
-            InterruptedException {
-        prepare(buckets, clients);
+    public Point run(int buckets, int clients, String isolation, Layout layout, int seconds) throws IOException,
+            SQLException, InterruptedException {
+        prepare(buckets, clients, layout);
         clearLogs();
         int threads = Math.min(clients, 2);
         List<String> cmd = new ArrayList<>(List.of("pgbench", "-n", "-M", "prepared", "-f", script.toString(),
@@ -182,7 +201,7 @@ public final class PgbenchBaseline {
         }
         long[] latencies = readLatencies();
         String command = "PGOPTIONS='" + pgoptions + "' " + String.join(" ", cmd).replace(work.toString(), "$WORK");
-        return new Point(buckets, clients, isolation, seconds, dbl(text, "tps = ([\\d.]+) \\(without initial"),
+        return new Point(buckets, clients, isolation, layout, seconds, dbl(text, "tps = ([\\d.]+) \\(without initial"),
                 lng(text, "number of transactions actually processed: (\\d+)"),
                 lng(text, "number of failed transactions: (\\d+)"),
                 lng(text, "number of transactions retried: (\\d+)"),

@@ -1,64 +1,66 @@
--- Tables a general-admission hold writes, for the pgbench baseline (PgbenchBaseline runs this before every point).
+-- Tables a general-admission hold writes, for the pgbench baseline (PgbenchBaseline runs this before every point,
+-- in schema dhamana_pgbench so it never touches the SDK's own schema).
 --
--- ALIGN WITH THE POSTGRESQL STORE: this is our reading of design.md §3 (guard rows, constraints) written before
--- io.dhamana.postgres.PostgresStore existed. When the store lands, copy its table names, column names and types,
--- keys, CHECK constraints and indexes on these four tables, so pgbench maintains exactly the same rows and indexes
--- per hold as the SDK does. Statements are separated by a line holding only ";;" (no SQL parser needed).
+-- ALIGNED WITH THE POSTGRESQL STORE as its branch had it before it reached main (io.dhamana.jdbc.internal.SchemaDdl,
+-- schema version 1): same columns, types, fill factors, CHECK constraints and indexes on these four tables, so pgbench
+-- maintains exactly the rows and index entries a hold maintains. Re-check against SchemaDdl whenever it changes.
+-- Statements are separated by a line holding only ";;".
 DROP SCHEMA IF EXISTS dhamana_pgbench CASCADE
 ;;
 CREATE SCHEMA dhamana_pgbench
 ;;
--- Guard row of "no oversell": every rival for this stock writes the same row.
+-- Guard row of "no oversell": every rival for this stock writes the same row. Half-empty pages keep updates HOT.
 CREATE TABLE dhamana_pgbench.stock_bucket (
-    event_id   text NOT NULL,
+    event_id text NOT NULL,
     section_id text NOT NULL,
-    bucket     int  NOT NULL,
-    remaining  int  NOT NULL CHECK (remaining >= 0),
-    PRIMARY KEY (event_id, section_id, bucket)
+    bucket integer NOT NULL,
+    remaining integer NOT NULL,
+    PRIMARY KEY (event_id, section_id, bucket),
+    CONSTRAINT stock_bucket_remaining_not_negative CHECK (remaining >= 0)
 ) WITH (fillfactor = 50)
 ;;
 -- Guard row of "verified buyers only" and "per-buyer cap": revocation writes the same row.
 CREATE TABLE dhamana_pgbench.allowance (
-    event_id   text NOT NULL,
-    buyer_id   text NOT NULL,
-    status     text NOT NULL,
-    used       int  NOT NULL,
-    cap        int  NOT NULL,
-    evidence   text NOT NULL,
+    event_id text NOT NULL,
+    buyer_id text NOT NULL,
+    status text NOT NULL,
+    evidence text NOT NULL,
+    used integer NOT NULL,
+    cap integer NOT NULL,
     PRIMARY KEY (event_id, buyer_id),
-    CHECK (used >= 0 AND used <= cap)
-) WITH (fillfactor = 70)
+    CONSTRAINT allowance_status_valid CHECK (status IN ('VERIFIED', 'REVOKED')),
+    CONSTRAINT allowance_used_within_cap CHECK (used >= 0 AND used <= cap)
+) WITH (fillfactor = 80)
 ;;
 CREATE TABLE dhamana_pgbench.hold (
-    id               uuid PRIMARY KEY,
-    event_id         text NOT NULL,
-    section_id       text NOT NULL,
-    seat_id          text,
-    buyer_id         text NOT NULL,
-    units            int  NOT NULL CHECK (units > 0),
-    bucket           int  NOT NULL,
-    status           text NOT NULL,
+    id uuid PRIMARY KEY,
+    event_id text NOT NULL,
+    section_id text NOT NULL,
+    seat_id text,
+    buyer_id text NOT NULL,
+    units integer NOT NULL,
+    bucket integer NOT NULL,
+    status text NOT NULL,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
     unit_price_minor bigint NOT NULL,
-    created_at       timestamptz NOT NULL,
-    expires_at       timestamptz NOT NULL
+    CONSTRAINT hold_units_positive CHECK (units > 0),
+    CONSTRAINT hold_status_valid CHECK (status IN ('HELD', 'CONFIRMED', 'RELEASED', 'EXPIRED'))
 )
 ;;
--- One seat, one holder (last line of defence); GA holds have no seat and skip it.
-CREATE UNIQUE INDEX hold_one_per_seat ON dhamana_pgbench.hold (event_id, section_id, seat_id)
-    WHERE status = 'HELD' AND seat_id IS NOT NULL
+CREATE INDEX hold_expiry_idx ON dhamana_pgbench.hold (expires_at) WHERE status = 'HELD'
 ;;
--- The expiry sweep's scan.
-CREATE INDEX hold_expiry ON dhamana_pgbench.hold (expires_at) WHERE status = 'HELD'
+CREATE INDEX hold_section_idx ON dhamana_pgbench.hold (event_id, section_id, seat_id)
 ;;
 CREATE TABLE dhamana_pgbench.operation_log (
-    op_key       uuid PRIMARY KEY,
-    operation    text   NOT NULL,
-    event_id     text   NOT NULL,
-    subject      text   NOT NULL,
-    actor        text   NOT NULL,
-    units        int    NOT NULL,
+    op_key uuid PRIMARY KEY,
+    operation text NOT NULL,
+    event_id text NOT NULL,
+    subject text NOT NULL,
+    actor text NOT NULL,
+    units integer NOT NULL,
     amount_minor bigint NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now()
+    logged_at timestamptz NOT NULL
 )
 ;;
-CREATE INDEX operation_log_event ON dhamana_pgbench.operation_log (event_id)
+CREATE INDEX operation_log_event_idx ON dhamana_pgbench.operation_log (event_id)

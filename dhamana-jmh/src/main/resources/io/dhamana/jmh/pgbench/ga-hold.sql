@@ -3,11 +3,13 @@
 -- buyer's allowance (guard: verified and under the cap), take one unit from a stock bucket (guard: no oversell),
 -- commit. Run with -M prepared (the JDBC driver prepares too) and the isolation set by PGOPTIONS.
 --
--- ALIGN WITH THE POSTGRESQL STORE: written from design.md before io.dhamana.postgres.PostgresStore existed. When it
--- lands, copy its exact statements (columns, ON CONFLICT clauses, RETURNING lists, how the key is made) into this
--- file and its tables into ga-hold-schema.sql. Known differences today:
---   * the key is a UUIDv7 made by the server here (pgbench cannot make one); the store makes it in the JVM;
+-- ALIGNED WITH THE POSTGRESQL STORE as its branch had it before it reached main (io.dhamana.jdbc.internal.Sql:
+-- insertOperation, insertHold, chargeAllowance, takeUnits); re-check when those statements change. Differences
+-- that remain, and why:
+--   * the key is a UUIDv7 made here by the server (pgbench cannot make one); the store makes it in the JVM;
 --   * pgbench sends BEGIN as its own round trip; pgjdbc sends it with the first statement;
+--   * the op key is read back from the first INSERT (RETURNING ... \gset) to reuse it as the hold id, where the
+--     store already has it;
 --   * a hold that finds its bucket empty is not moved to another bucket here (stock never runs out in a run).
 --
 -- Variables (-D): buckets = stock rows, pool = buyers per client. A client keeps to bucket client_id % buckets, as
@@ -16,18 +18,18 @@
 \set bucket :client_id % :buckets
 \set buyer random(0, :pool - 1)
 BEGIN;
-INSERT INTO dhamana_pgbench.operation_log (op_key, operation, event_id, subject, actor, units, amount_minor)
-SELECT k, 'HOLD', 'pgbench', k::text, 't' || :client_id::text || '-b' || :buyer::text, 1, 0
+INSERT INTO dhamana_pgbench.operation_log (op_key, operation, event_id, subject, actor, units, amount_minor, logged_at)
+SELECT k, 'HOLD', 'pgbench', k::text, 't' || :client_id::text || '-b' || :buyer::text, 1, 0, now()
 FROM (SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
         placing substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
         FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid AS k) AS key
 ON CONFLICT (op_key) DO NOTHING
 RETURNING op_key AS hold_id \gset
-INSERT INTO dhamana_pgbench.hold (id, event_id, section_id, seat_id, buyer_id, units, bucket, status,
-                                  unit_price_minor, created_at, expires_at)
+INSERT INTO dhamana_pgbench.hold (id, event_id, section_id, seat_id, buyer_id, units, bucket, status, created_at,
+                                  expires_at, unit_price_minor)
 VALUES (:hold_id, 'pgbench', 'floor', NULL, 't' || :client_id::text || '-b' || :buyer::text, 1, :bucket, 'HELD',
-        5000, now(), now() + interval '10 minutes')
-ON CONFLICT (id) DO NOTHING;
+        now(), now() + 600000000 * INTERVAL '1 microsecond', 5000)
+ON CONFLICT (id) DO NOTHING RETURNING created_at, expires_at;
 UPDATE dhamana_pgbench.allowance SET used = used + 1
 WHERE event_id = 'pgbench' AND buyer_id = 't' || :client_id::text || '-b' || :buyer::text
   AND status = 'VERIFIED' AND used + 1 <= cap;
