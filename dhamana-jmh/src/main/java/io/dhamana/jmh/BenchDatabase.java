@@ -29,7 +29,11 @@ public final class BenchDatabase {
     public static final String URL_PROPERTY = "dhamana.bench.jdbcUrl";
     /** User for {@link #URL_PROPERTY}; default {@code postgres}. */
     public static final String USER_PROPERTY = "dhamana.bench.user";
-    /** Password for {@link #URL_PROPERTY}; default empty. */
+    /**
+     * Password for {@link #URL_PROPERTY}; default empty. Prefer the environment variable
+     * {@code DHAMANA_BENCH_PASSWORD}: forked benchmark JVMs inherit it, and it never shows in JMH's printed options
+     * or its JSON.
+     */
     public static final String PASSWORD_PROPERTY = "dhamana.bench.password";
     /** Whether the embedded server flushes every commit to disk; default {@code true}. */
     public static final String DURABLE_PROPERTY = "dhamana.bench.durable";
@@ -56,10 +60,12 @@ public final class BenchDatabase {
             return env;
         }
 
-        /** JVM options that point a forked benchmark at this server. */
+        /**
+         * JVM options that point a forked benchmark at this server. The password is left out: JMH prints these
+         * options and writes them into its results, and a fork inherits {@code DHAMANA_BENCH_PASSWORD} anyway.
+         */
         public String[] jvmArgs() {
-            return new String[]{"-D" + URL_PROPERTY + "=" + jdbcUrl, "-D" + USER_PROPERTY + "=" + user,
-                    "-D" + PASSWORD_PROPERTY + "=" + password};
+            return new String[]{"-D" + URL_PROPERTY + "=" + jdbcUrl, "-D" + USER_PROPERTY + "=" + user};
         }
     }
 
