@@ -48,20 +48,21 @@ public final class PgbenchBaseline {
     static final int CAPACITY = 10_000_000;
     static final String EVENT = "pgbench";
 
-    /** How the stock rows lie on disk. */
-    public enum Layout {
-        /** As the schema file has it: all bucket rows share a heap page or two. */
-        SHARED_PAGES,
+    /** Session settings for the run. */
+    public enum Variant {
+        /** The server's defaults, as the SDK's store connects today. */
+        AS_STORE,
         /**
-         * One bucket row per heap page (a padding column and {@code fillfactor = 10}). Under SERIALIZABLE,
-         * PostgreSQL tracks some reads per page, so buckets on one page can conflict although no two holds write
-         * the same bucket; this variant shows what that costs.
+         * {@code enable_seqscan = off}. The stock table of one event is a page or two, so the planner updates a
+         * bucket through a sequential scan; under SERIALIZABLE a sequential scan takes a predicate lock on the whole
+         * table, and then every hold conflicts with every other hold whatever the bucket count. With index scans the
+         * predicate locks cover only the bucket read. This variant shows the difference.
          */
-        PAGE_PER_BUCKET
+        INDEX_SCANS
     }
 
     /** What one pgbench point measured. */
-    public record Point(int buckets, int clients, String isolation, Layout layout, int seconds, double tps,
+    public record Point(int buckets, int clients, String isolation, Variant variant, int seconds, double tps,
                         long transactions,
                         long failed, long retried, long retries, double latencyAverageMs,
                         Map<String, Double> latencyPercentilesMs, String audit, String command) {
@@ -72,7 +73,7 @@ public final class PgbenchBaseline {
             m.put("buckets", buckets);
             m.put("clients", clients);
             m.put("isolation", isolation);
-            m.put("layout", layout.name());
+            m.put("variant", variant.name());
             m.put("seconds", seconds);
             m.put("tps", tps);
             m.put("transactions", transactions);
@@ -143,16 +144,12 @@ public final class PgbenchBaseline {
     }
 
     /** Recreates the tables and loads stock and verified buyers for one point. */
-    void prepare(int buckets, int clients, Layout layout) throws SQLException {
+    void prepare(int buckets, int clients) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             for (String ddl : resource("ga-hold-schema.sql").split("(?m)^;;\\s*$")) {
                 if (!ddl.strip().isEmpty() && !ddl.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
                     s.execute(ddl);
                 }
-            }
-            if (layout == Layout.PAGE_PER_BUCKET) {
-                s.execute("ALTER TABLE dhamana_pgbench.stock_bucket SET (fillfactor = 10)");
-                s.execute("ALTER TABLE dhamana_pgbench.stock_bucket ADD COLUMN pad char(900) NOT NULL DEFAULT ''");
             }
             try (PreparedStatement b = c.prepareStatement("INSERT INTO dhamana_pgbench.stock_bucket"
                     + " (event_id, section_id, bucket, remaining) VALUES ('" + EVENT + "', 'floor', ?, ?)")) {
@@ -179,9 +176,9 @@ public final class PgbenchBaseline {
      *
      * @param isolation {@code serializable}, {@code repeatable read} or {@code read committed}
      */
-    public Point run(int buckets, int clients, String isolation, Layout layout, int seconds) throws IOException,
+    public Point run(int buckets, int clients, String isolation, Variant variant, int seconds) throws IOException,
             SQLException, InterruptedException {
-        prepare(buckets, clients, layout);
+        prepare(buckets, clients);
         clearLogs();
         int threads = Math.min(clients, 2);
         List<String> cmd = new ArrayList<>(List.of("pgbench", "-n", "-M", "prepared", "-f", script.toString(),
@@ -190,7 +187,8 @@ public final class PgbenchBaseline {
                 "-P", String.valueOf(Math.max(1, seconds / 5)), "-l", "--log-prefix=" + work.resolve("txlog")));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(db.libpq());
-        String pgoptions = "-c default_transaction_isolation=" + isolation.replace(" ", "\\ ");
+        String pgoptions = "-c default_transaction_isolation=" + isolation.replace(" ", "\\ ")
+                + (variant == Variant.INDEX_SCANS ? " -c enable_seqscan=off" : "");
         pb.environment().put("PGOPTIONS", pgoptions);
         Process p = pb.start();
         List<String> out = echo(p.getInputStream());
@@ -201,7 +199,7 @@ public final class PgbenchBaseline {
         }
         long[] latencies = readLatencies();
         String command = "PGOPTIONS='" + pgoptions + "' " + String.join(" ", cmd).replace(work.toString(), "$WORK");
-        return new Point(buckets, clients, isolation, layout, seconds, dbl(text, "tps = ([\\d.]+) \\(without initial"),
+        return new Point(buckets, clients, isolation, variant, seconds, dbl(text, "tps = ([\\d.]+) \\(without initial"),
                 lng(text, "number of transactions actually processed: (\\d+)"),
                 lng(text, "number of failed transactions: (\\d+)"),
                 lng(text, "number of transactions retried: (\\d+)"),

@@ -67,13 +67,13 @@ public record Plan(String name, List<Step> steps) {
     }
 
     /** One pgbench point. */
-    public record PgbenchStep(int buckets, int clients, String isolation, PgbenchBaseline.Layout layout, int seconds)
+    public record PgbenchStep(int buckets, int clients, String isolation, PgbenchBaseline.Variant variant, int seconds)
             implements Step {
         @Override
         public String title() {
             return "pgbench SDK hold SQL, " + clients + (clients == 1 ? " client" : " clients") + ", buckets="
-                    + buckets + ", " + isolation + (layout == PgbenchBaseline.Layout.PAGE_PER_BUCKET
-                    ? ", one bucket row per page" : "");
+                    + buckets + ", " + isolation + (variant == PgbenchBaseline.Variant.INDEX_SCANS
+                    ? ", index scans only" : "");
         }
 
         @Override
@@ -113,7 +113,7 @@ public record Plan(String name, List<Step> steps) {
         b.combining(new String[]{"1"}, new int[]{4});
         b.engineLatency(new int[]{4}, new String[]{"64"});
         b.postgresLatency(new int[]{4}, new String[]{"1"});
-        b.pageLayout(new int[]{4}, new String[]{"64"});
+        b.indexScans(new int[]{4}, new String[]{"64"});
         return b.build();
     }
 
@@ -128,7 +128,7 @@ public record Plan(String name, List<Step> steps) {
         b.combining(new String[]{"1"}, buyers);
         b.engineLatency(new int[]{16}, new String[]{"1", "64"});
         b.postgresLatency(new int[]{16}, new String[]{"1"});
-        b.pageLayout(new int[]{16}, new String[]{"1", "64"});
+        b.indexScans(new int[]{16, 64}, new String[]{"1", "64"});
         return b.build();
     }
 
@@ -143,7 +143,7 @@ public record Plan(String name, List<Step> steps) {
         b.combining(all, BUYERS);
         b.engineLatency(BUYERS, new String[]{"1", "8", "64"});
         b.postgresLatency(new int[]{16, 64}, new String[]{"1", "64"});
-        b.pageLayout(new int[]{16, 64}, all);
+        b.indexScans(new int[]{16, 64}, all);
         return b.build();
     }
 
@@ -169,8 +169,8 @@ public record Plan(String name, List<Step> steps) {
         private String[] engineLatencyBuckets = {};
         private int[] pgLatencyBuyers = {};
         private String[] pgLatencyBuckets = {};
-        private int[] layoutBuyers = {};
-        private String[] layoutBuckets = {};
+        private int[] indexScanBuyers = {};
+        private String[] indexScanBuckets = {};
 
         Builder(String name, String[] buckets, int[] buyers) {
             this.name = name;
@@ -223,9 +223,9 @@ public record Plan(String name, List<Step> steps) {
             return this;
         }
 
-        Builder pageLayout(int[] buyers, String[] buckets) {
-            layoutBuyers = buyers;
-            layoutBuckets = buckets;
+        Builder indexScans(int[] buyers, String[] buckets) {
+            indexScanBuyers = buyers;
+            indexScanBuckets = buckets;
             return this;
         }
 
@@ -266,12 +266,12 @@ public record Plan(String name, List<Step> steps) {
                         pgIterations, Math.max(2, seats / 200_000)));
                 for (String bk : buckets) {
                     steps.add(new PgbenchStep(Integer.parseInt(bk), t, "serializable",
-                            PgbenchBaseline.Layout.SHARED_PAGES, pgbenchSeconds));
+                            PgbenchBaseline.Variant.AS_STORE, pgbenchSeconds));
                 }
-                if (contains(layoutBuyers, t)) {
-                    for (String bk : layoutBuckets) {
+                if (contains(indexScanBuyers, t)) {
+                    for (String bk : indexScanBuckets) {
                         steps.add(new PgbenchStep(Integer.parseInt(bk), t, "serializable",
-                                PgbenchBaseline.Layout.PAGE_PER_BUCKET, pgbenchSeconds));
+                                PgbenchBaseline.Variant.INDEX_SCANS, pgbenchSeconds));
                     }
                 }
             }

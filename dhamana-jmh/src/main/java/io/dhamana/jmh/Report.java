@@ -154,7 +154,7 @@ public final class Report {
                         outcome.put("status", "skipped: " + whyNot);
                         budget -= p.estimateSeconds();
                     } else {
-                        PgbenchBaseline.Point point = bench.run(p.buckets(), p.clients(), p.isolation(), p.layout(),
+                        PgbenchBaseline.Point point = bench.run(p.buckets(), p.clients(), p.isolation(), p.variant(),
                                 p.seconds());
                         pgbench.add(point.toMap());
                         boolean clean = point.audit().startsWith("clean");

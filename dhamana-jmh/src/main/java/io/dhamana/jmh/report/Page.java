@@ -32,8 +32,9 @@ public final class Page {
             Series.PGBENCH.key(), "The SDK's hold transaction as raw SQL (`pgbench/ga-hold.sql`: log row, hold row,"
                     + " allowance charge, bucket decrement, commit) run by pgbench at the same concurrency,"
                     + " `-M prepared`, `--max-tries=0` (immediate retries); client *i* keeps to bucket *i* mod N.",
-            Series.PGBENCH_PAGE.key(), "The same pgbench run with every stock-bucket row on its own heap page"
-                    + " (`fillfactor=10` and a padding column).",
+            Series.PGBENCH_INDEX.key(), "The same pgbench run with `enable_seqscan=off`: the bucket UPDATE goes"
+                    + " through the primary key, so SERIALIZABLE's predicate locks cover one bucket instead of the"
+                    + " whole (one-page) table.",
             Series.HOT_ROW.key(), "Plain JDBC, autocommit, READ COMMITTED: `UPDATE bench_stock SET remaining ="
                     + " remaining - 1 WHERE bucket = ? AND remaining > 0` on a random row; one row is the classic"
                     + " hot row. Writes the counter only (no hold, no buyer, no log).",

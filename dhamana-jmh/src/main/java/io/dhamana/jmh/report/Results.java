@@ -97,8 +97,8 @@ public record Results(Map<String, Object> run, List<Point> throughput, List<Late
     }
 
     private static void readPgbench(Object e, Map<String, Point> points, Map<String, Latency> latencies) {
-        Series series = Series.ofPgbench(Json.str(e, "isolation", "serializable"), Json.str(e, "layout",
-                "SHARED_PAGES"));
+        Series series = Series.ofPgbench(Json.str(e, "isolation", "serializable"), Json.str(e, "variant",
+                "AS_STORE"));
         Map<?, ?> m = (Map<?, ?>) e;
         int buckets = (int) Json.number(m.get("buckets"));
         int buyers = (int) Json.number(m.get("clients"));

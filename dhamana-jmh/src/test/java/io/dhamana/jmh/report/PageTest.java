@@ -39,11 +39,11 @@ class PageTest {
                         0, Map.of("50.0", 12.0, "90.0", 20.0, "99.0", 80.0, "99.9", 400.0, "100.0", 9000.0)));
         Files.writeString(dir.resolve("jmh.json"), Json.write(jmh));
         Files.writeString(dir.resolve("pgbench.json"), Json.write(List.of(
-                Map.of("buckets", 64, "clients", 64, "isolation", "serializable", "layout", "SHARED_PAGES",
+                Map.of("buckets", 64, "clients", 64, "isolation", "serializable", "variant", "AS_STORE",
                         "tps", 4000.0, "transactions", 40_000, "retries", 80_000, "failed", 0,
                         "latencyPercentilesMs", Map.of("50.0", 3.0, "90.0", 9.0, "99.0", 30.0, "99.9", 60.0,
                                 "100.0", 90.0)),
-                Map.of("buckets", 1, "clients", 64, "isolation", "serializable", "layout", "SHARED_PAGES",
+                Map.of("buckets", 1, "clients", 64, "isolation", "serializable", "variant", "AS_STORE",
                         "tps", 1000.0, "transactions", 10_000, "retries", 90_000, "failed", 0))));
         Files.writeString(dir.resolve("run.json"), Json.write(Map.of("profile", "quick", "command",
                 "dhamana-jmh/run-benchmarks.sh quick", "machine", Map.of("cores", 2), "steps", List.of())));
