@@ -61,6 +61,8 @@ public class BuyerPool {
         }
     }
 
+    /** Takes this thread's buyers, as {@link #plan(long, int)} sized them. */
+
     @Setup(Level.Trial)
     public void setup(ThreadParams thread) {
         int n = perThread;

@@ -70,12 +70,16 @@ public class EngineHoldBenchmark {
     private TicketingClient client;
     private EventId event;
 
+    /** Sizes the buyer pools for the trial's thread count. */
+
     @Setup(Level.Trial)
     public void trial(BenchmarkParams params) {
         threads = params.getThreads();
         HoldCounters.startTrial();
         BuyerPool.plan(CAPACITY, threads);
     }
+
+    /** A fresh store, event and verified buyers for every iteration. */
 
     @Setup(Level.Iteration)
     public void freshStore() {
@@ -91,6 +95,8 @@ public class EngineHoldBenchmark {
         return HoldWorkload.hold(client, event, buyers, counters);
     }
 
+    /** Audits the iteration's event, then drops the store so its holds can be collected. */
+
     @TearDown(Level.Iteration)
     public void auditAndDrop() {
         AuditReport report = client.audit(event);
@@ -100,6 +106,8 @@ public class EngineHoldBenchmark {
         client = null;
         store = null;
     }
+
+    /** Fails the trial if any iteration's audit failed. */
 
     @TearDown(Level.Trial)
     public void verdict() {

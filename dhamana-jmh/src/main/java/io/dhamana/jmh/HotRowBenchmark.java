@@ -61,6 +61,8 @@ public class HotRowBenchmark {
         Connection connection;
         PreparedStatement take;
 
+        /** One autocommit connection at READ COMMITTED per benchmark thread. */
+
         @Setup(Level.Trial)
         public void open() throws SQLException {
             connection = BenchDatabase.coordinates().connect();
@@ -70,11 +72,15 @@ public class HotRowBenchmark {
                     "UPDATE bench_stock SET remaining = remaining - 1 WHERE bucket = ? AND remaining > 0");
         }
 
+        /** Closes the thread's connection. */
+
         @TearDown(Level.Trial)
         public void close() throws SQLException {
             connection.close();
         }
     }
+
+    /** Recreates the stock table for the trial. */
 
     @Setup(Level.Trial)
     public void createStock() {
@@ -101,10 +107,14 @@ public class HotRowBenchmark {
         return updated;
     }
 
+    /** Adds the iteration's reported holds to the trial's total. */
+
     @TearDown(Level.Iteration)
     public void tally() {
         told += HoldCounters.holdsThisIteration();
     }
+
+    /** Checks the stock against the holds reported, and fails the trial if they disagree. */
 
     @TearDown(Level.Trial)
     public void auditStock() {

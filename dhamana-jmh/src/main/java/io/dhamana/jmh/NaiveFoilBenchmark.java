@@ -88,16 +88,22 @@ public class NaiveFoilBenchmark {
     public static class Desk {
         BuyerId buyer;
 
+        /** Names the thread's buyer. */
+
         @Setup(Level.Trial)
         public void setup(ThreadParams thread) {
             buyer = BuyerPool.buyer(thread.getThreadIndex(), 0);
         }
     }
 
+    /** Starts counting for a new trial. */
+
     @Setup(Level.Trial)
     public void trial() {
         HoldCounters.startTrial();
     }
+
+    /** Opens the iteration's first drop. */
 
     @Setup(Level.Iteration)
     public void firstDrop() {
@@ -137,6 +143,8 @@ public class NaiveFoilBenchmark {
         }
     }
 
+    /** Audits every drop of the iteration, reports what was oversold, and lets the drops go. */
+
     @TearDown(Level.Iteration)
     public void auditDrops() {
         List<Drop> all = new ArrayList<>(retired);
@@ -163,6 +171,8 @@ public class NaiveFoilBenchmark {
         oversoldTotal += oversold;
         HoldCounters.reportOversold(oversold);
     }
+
+    /** Fails the trial if an audit found more broken than the foil breaks by design. */
 
     @TearDown(Level.Trial)
     public void verdict() {

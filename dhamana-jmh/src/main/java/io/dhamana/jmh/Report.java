@@ -68,11 +68,13 @@ public final class Report {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(".");
         String command = null;
+        String note = null;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
                 case "--command" -> command = args[++i];
+                case "--note" -> note = args[++i];
                 case "-h", "--help" -> {
                     usage();
                     return;
@@ -95,12 +97,17 @@ public final class Report {
         if (command == null) {
             command = "java -cp dhamana-jmh/target/benchmarks.jar " + Report.class.getName() + " " + plan.name();
         }
-        int failed = new Report(root, plan, command).runAll();
+        Report report = new Report(root, plan, command);
+        if (note != null) {
+            report.run.put("note", note);
+        }
+        int failed = report.runAll();
         System.exit(failed == 0 ? 0 : 1);
     }
 
     private static void usage() {
-        System.out.println("usage: Report [quick|full|render <profile>] [--root <repository>] [--command <text>]");
+        System.out.println("usage: Report [quick|full|smoke|render <profile>] [--root <repository>] [--command <text>]"
+                + " [--note <text for the page>]");
     }
 
     private int runAll() throws IOException {
@@ -110,6 +117,7 @@ public final class Report {
         run.put("command", command);
         run.put("started", started.toString());
         run.put("machine", machine());
+        run.put("loadAverageAtStart", loadAverage());
         run.put("jvm", jvm());
         System.out.printf("%nDhamana benchmarks, profile '%s': %d steps, about %s. Results: %s%n", plan.name(),
                 plan.steps().size(), clock(plan.estimateSeconds()), root.relativize(results));
@@ -136,10 +144,14 @@ public final class Report {
         int failures = 0;
         int done = 0;
         long budget = plan.estimateSeconds();
+        long estimatedDone = 0;
         for (Plan.Step step : plan.steps()) {
             done++;
             long elapsed = Duration.between(started, Instant.now()).toSeconds();
-            long left = Math.max(0, budget - elapsed);
+            // The estimate of what is left, scaled by how the run has kept to its estimate so far.
+            double pace = estimatedDone == 0 ? 1 : Math.max(1, (double) elapsed / estimatedDone);
+            long left = Math.round((budget - estimatedDone) * pace);
+            estimatedDone += step.estimateSeconds();
             System.out.printf("%n==== [%d/%d] %s elapsed, ~%s left: %s%n", done, plan.steps().size(),
                     clock(elapsed), clock(left), step.title());
             Map<String, Object> outcome = new LinkedHashMap<>();
@@ -152,7 +164,6 @@ public final class Report {
                 } else if (step instanceof Plan.PgbenchStep p) {
                     if (pgbenchVersion.isEmpty()) {
                         outcome.put("status", "skipped: " + whyNot);
-                        budget -= p.estimateSeconds();
                     } else {
                         PgbenchBaseline.Point point = bench.run(p.buckets(), p.clients(), p.isolation(), p.variant(),
                                 p.seconds());
@@ -180,6 +191,7 @@ public final class Report {
             save();
         }
         run.put("finished", Instant.now().toString());
+        run.put("loadAverageAtEnd", loadAverage());
         run.put("failedSteps", failures);
         save();
         Page.render(results, root.resolve("docs"));
@@ -232,6 +244,11 @@ public final class Report {
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         return m;
+    }
+
+    /** The 1-minute load average, or -1 where the system does not say; a quiet 2-core machine shows well under 1. */
+    private static double loadAverage() {
+        return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
     }
 
     private static String cpuModel() {

@@ -65,6 +65,8 @@ public class SkipLockedBenchmark {
         PreparedStatement take;
         int holder;
 
+        /** One READ COMMITTED connection (autocommit off) per benchmark thread. */
+
         @Setup(Level.Trial)
         public void open(ThreadParams thread) throws SQLException {
             holder = thread.getThreadIndex() + 1;
@@ -76,12 +78,16 @@ public class SkipLockedBenchmark {
             take = connection.prepareStatement("UPDATE bench_seat SET status = 1, holder = ? WHERE id = ?");
         }
 
+        /** Closes the thread's connection. */
+
         @TearDown(Level.Trial)
         public void close() throws SQLException {
             connection.rollback();
             connection.close();
         }
     }
+
+    /** Recreates the seat table for the trial. */
 
     @Setup(Level.Trial)
     public void createSeats() {
@@ -114,10 +120,14 @@ public class SkipLockedBenchmark {
         return id;
     }
 
+    /** Adds the iteration's reported holds to the trial's total. */
+
     @TearDown(Level.Iteration)
     public void tally() {
         told += HoldCounters.holdsThisIteration();
     }
+
+    /** Checks the claimed rows against the holds reported, and fails the trial if they disagree. */
 
     @TearDown(Level.Trial)
     public void auditSeats() {

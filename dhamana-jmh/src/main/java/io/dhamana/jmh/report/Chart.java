@@ -84,8 +84,8 @@ public final class Chart {
                     + " stroke=\"#999\"/>%n", x0, TOP, PANEL_W, PANEL_H));
             for (int d = decLo; d <= decHi; d++) {
                 double y = yPos(Math.pow(10, d), decLo, decHi);
-                s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e3e3\"/>%n",
-                        x0, x0 + PANEL_W, y, y));
+                s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\""
+                        + " stroke=\"#e3e3e3\"/>%n", x0, x0 + PANEL_W, y, y));
                 if (i == 0) {
                     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#333\">%s"
                             + "</text>%n", x0 - 5, y + 4, decade(d)));
@@ -93,13 +93,13 @@ public final class Chart {
             }
             for (int x : xs) {
                 double px = xPos(x, x0, xMin, xMax);
-                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#f0f0f0\"/>%n",
-                        px, px, TOP, TOP + PANEL_H));
+                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\""
+                        + " stroke=\"#f0f0f0\"/>%n", px, px, TOP, TOP + PANEL_H));
                 s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#333\">%d"
                         + "</text>%n", px, TOP + PANEL_H + 15, x));
             }
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#333\">%s</text>%n",
-                    x0 + PANEL_W / 2, TOP + PANEL_H + 32, esc(xLabel)));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#333\">%s"
+                    + "</text>%n", x0 + PANEL_W / 2, TOP + PANEL_H + 32, esc(xLabel)));
             for (Curve c : p.curves()) {
                 s.append(curve(c, x0, xMin, xMax, decLo, decHi));
             }

@@ -130,6 +130,19 @@ public final class Page {
                     + " quiet machine.\n\n");
         }
 
+        String note = Json.str(run, "note", "");
+        if (!note.isEmpty()) {
+            b.append("> **Note:** ").append(note).append("\n\n");
+        }
+        double cores = Json.number(machine.get("cores"));
+        double loadStart = Json.number(run.get("loadAverageAtStart"));
+        double loadEnd = Json.number(run.get("loadAverageAtEnd"));
+        if (!Double.isNaN(cores) && (loadStart > cores / 2 || loadEnd > cores / 2)) {
+            b.append(String.format(Locale.ROOT, "> **The machine was busy:** load average %.1f at the start and %.1f"
+                    + " at the end on %.0f cores. Other work shared the CPUs and the disk with this run, so its"
+                    + " figures are not comparable with a quiet run.%n%n", loadStart, loadEnd, cores));
+        }
+
         b.append("## How these numbers were made\n\n| | |\n|---|---|\n");
         b.append("| Command | `").append(Json.str(run, "command", "?")).append("` |\n");
         b.append("| Machine | ").append(Json.str(machine, "cores", "?").replace(".0", "")).append(" cores, ")
@@ -149,6 +162,10 @@ public final class Page {
         b.append("| pgbench | ").append(Json.str(run, "pgbench", "?")).append(" |\n");
         b.append("| When | ").append(instant(Json.str(run, "started", "?"))).append(" to ")
                 .append(instant(Json.str(run, "finished", "(unfinished)"))).append(" |\n");
+        if (!Double.isNaN(loadStart)) {
+            b.append(String.format(Locale.ROOT, "| Load average (1 min) | %.2f at the start, %s at the end |%n",
+                    loadStart, Double.isNaN(loadEnd) ? "?" : String.format(Locale.ROOT, "%.2f", loadEnd)));
+        }
         List<Object> steps = Json.list(run, "steps");
         long failed = steps.stream().filter(s -> !Json.str(s, "status", "").equals("ok")
                 && !Json.str(s, "status", "").startsWith("skipped")).count();
