@@ -17,6 +17,7 @@ import java.util.random.RandomGenerator;
  * @param retryPolicy         how conflicts are retried
  * @param defaultHoldTtl      how long a hold lasts when the request names no time to live
  * @param bucketSelection     how a general-admission hold picks its first bucket
+ * @param admissionPerBucket  the most general-admission holds this client runs at once on one bucket
  * @param combining           whether concurrent holds on one bucket are served by one transaction
  * @param maxCombinedHolds    the most holds one combined transaction serves
  * @param expirySweepInterval how often a background thread returns expired holds' stock; zero disables it
@@ -27,7 +28,7 @@ import java.util.random.RandomGenerator;
  * @param name                the client's name in logs and thread names
  */
 public record ClientConfig(TicketStore store, boolean ownsStore, RetryPolicy retryPolicy, Duration defaultHoldTtl,
-                           BucketSelection bucketSelection, boolean combining, int maxCombinedHolds,
+                           BucketSelection bucketSelection, int admissionPerBucket, boolean combining, int maxCombinedHolds,
                            Duration expirySweepInterval, List<OperationListener> listeners, Ticker ticker,
                            Sleeper sleeper, Optional<RandomGenerator> random, String name) {
     public ClientConfig {
@@ -35,6 +36,7 @@ public record ClientConfig(TicketStore store, boolean ownsStore, RetryPolicy ret
         Checks.notNull("retryPolicy", retryPolicy);
         Checks.duration("defaultHoldTtl", defaultHoldTtl, Limits.MIN_HOLD_TTL, Limits.MAX_HOLD_TTL);
         Checks.notNull("bucketSelection", bucketSelection);
+        Checks.range("admissionPerBucket", admissionPerBucket, 1, 1_024);
         Checks.range("maxCombinedHolds", maxCombinedHolds, 1, 500);
         Checks.duration("expirySweepInterval", expirySweepInterval, Duration.ZERO, Duration.ofDays(1));
         listeners = List.copyOf(listeners);

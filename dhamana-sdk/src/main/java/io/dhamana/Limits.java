@@ -28,6 +28,11 @@ public final class Limits {
     public static final long MAX_PRICE_MINOR = 100_000_000_000L;
     /** Highest resale cap, in basis points of face value (1000%). */
     public static final int MAX_RESALE_CAP_BPS = 100_000;
+    /**
+     * Holds, tickets or expired holds handled per transaction by the bulk operations (release, refunds, expiry):
+     * about six rows each, so a batch stays far below Aurora DSQL's 3,000 modified rows and 10 MiB.
+     */
+    public static final int BULK_BATCH = 100;
     /** Shortest hold time to live. */
     public static final Duration MIN_HOLD_TTL = Duration.ofSeconds(1);
     /** Longest hold time to live. */

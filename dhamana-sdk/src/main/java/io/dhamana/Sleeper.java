@@ -8,11 +8,18 @@ public interface Sleeper {
     /** Waits about {@code nanos} nanoseconds. */
     void sleep(long nanos) throws InterruptedException;
 
-    /** Parks the calling thread. */
+    /**
+     * Parks the calling thread for the whole delay. A park can return early (a stray unpark permit, a spurious
+     * wake-up), so it parks again until the delay has really passed.
+     */
     static Sleeper system() {
         return nanos -> {
-            if (nanos > 0) {
-                LockSupport.parkNanos(nanos);
+            long deadline = System.nanoTime() + nanos;
+            for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while backing off");
+                }
             }
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while backing off");

@@ -136,6 +136,27 @@ public interface TicketingClient extends AutoCloseable {
      */
     int expireHolds();
 
+    /**
+     * Releases every held hold of the event (for example when a sale closes early), in idempotent batches of at
+     * most {@value io.dhamana.Limits#BULK_BATCH} holds per transaction, so no transaction modifies more than a few
+     * hundred rows (Aurora DSQL allows 3,000). Stops after a batch it could not finish (the error says why);
+     * calling again resumes.
+     *
+     * @return how many holds this call released
+     * @throws NotFoundException if the event does not exist
+     */
+    int releaseHolds(EventId event);
+
+    /**
+     * Refunds every valid ticket of the event (for example when it is cancelled), in idempotent batches of at most
+     * {@value io.dhamana.Limits#BULK_BATCH} tickets per transaction. Listed tickets and tickets in escrow are left
+     * alone: withdraw, settle or cancel those sales first, then call again.
+     *
+     * @return how many tickets this call refunded
+     * @throws NotFoundException if the event does not exist
+     */
+    int refundAll(EventId event);
+
     // ------------------------------------------------------------------ resale
 
     /**
@@ -215,6 +236,7 @@ public interface TicketingClient extends AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration defaultHoldTtl = Duration.ofMinutes(10);
         private BucketSelection bucketSelection = BucketSelection.LEAST_BUSY;
+        private int admissionPerBucket = 2;
         private boolean combining = false;
         private int maxCombinedHolds = 64;
         private Duration expirySweepInterval = Duration.ofSeconds(5);
@@ -258,6 +280,16 @@ public interface TicketingClient extends AutoCloseable {
         /** How a general-admission hold picks its first bucket; default {@link BucketSelection#LEAST_BUSY}. */
         public Builder bucketSelection(BucketSelection selection) {
             this.bucketSelection = Checks.notNull("bucketSelection", selection);
+            return this;
+        }
+
+        /**
+         * The most general-admission holds this client runs at once on one stock bucket; further callers take
+         * another bucket with room, or wait in the client when every bucket is full, instead of piling onto one
+         * row (a lock convoy on PostgreSQL, a conflict storm under optimistic concurrency). Default 2.
+         */
+        public Builder admissionPerBucket(int holds) {
+            this.admissionPerBucket = Checks.range("admissionPerBucket", holds, 1, 1_024);
             return this;
         }
 
@@ -324,7 +356,8 @@ public interface TicketingClient extends AutoCloseable {
                 s = EngineStore.create();
                 owns = true;
             }
-            ClientConfig config = new ClientConfig(s, owns, retryPolicy, defaultHoldTtl, bucketSelection, combining,
+            ClientConfig config = new ClientConfig(s, owns, retryPolicy, defaultHoldTtl, bucketSelection,
+                    admissionPerBucket, combining,
                     maxCombinedHolds, expirySweepInterval, listeners, ticker, sleeper, Optional.ofNullable(random),
                     name);
             return new DefaultTicketingClient(config);

@@ -1,5 +1,8 @@
 package io.dhamana.internal;
 
+import java.util.function.Function;
+import io.dhamana.SeatId;
+import io.dhamana.NotFoundException;
 import io.dhamana.AuditReport;
 import io.dhamana.BuyerId;
 import io.dhamana.ClientConfig;
@@ -51,8 +54,8 @@ public final class DefaultTicketingClient implements TicketingClient {
 
     /** Rows per transaction when creating events: far below DSQL's 3,000-row limit. */
     static final int CREATE_BATCH_ROWS = 1_000;
-    /** Holds expired per transaction: about five rows each, so a batch stays near 500 rows. */
-    static final int EXPIRY_BATCH = 100;
+    /** Holds expired, released or tickets refunded per transaction: a few hundred rows, far below DSQL's 3,000. */
+    static final int BULK_BATCH = io.dhamana.Limits.BULK_BATCH;
 
     private final ClientConfig config;
     private final RetryLoop loop;
@@ -243,7 +246,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         if (combiner != null && section.isGeneralAdmission()) {
             return combiner.hold(section, id, request.buyer(), request.units(), ttl);
         }
-        return HoldCall.run(loop, config.bucketSelection(), section, id, request.seat(), request.buyer(),
+        return HoldCall.run(loop, config.bucketSelection(), config.admissionPerBucket(), section, id, request.seat(), request.buyer(),
                 request.units(), ttl);
     }
 
@@ -278,9 +281,36 @@ public final class DefaultTicketingClient implements TicketingClient {
         int expired;
         do {
             expired = loop.run(Operation.EXPIRE_HOLDS, null, TxMode.READ_WRITE,
-                    (tx, a) -> Recipes.expireBatch(tx, EXPIRY_BATCH));
+                    (tx, a) -> Recipes.expireBatch(tx, BULK_BATCH));
             total += expired;
-        } while (expired == EXPIRY_BATCH && !closed.get());
+        } while (expired == BULK_BATCH && !closed.get());
+        return total;
+    }
+
+    @Override
+    public int releaseHolds(EventId event) {
+        Checks.notNull("event", event);
+        ensureOpen();
+        catalog.require(event);
+        return inBatches(Operation.RELEASE, tx -> Recipes.releaseBatch(tx, event, BULK_BATCH));
+    }
+
+    @Override
+    public int refundAll(EventId event) {
+        Checks.notNull("event", event);
+        ensureOpen();
+        catalog.require(event);
+        return inBatches(Operation.REFUND, tx -> Recipes.refundBatch(tx, event, BULK_BATCH));
+    }
+
+    /** Runs a bulk operation batch after batch until a batch comes back short. */
+    private int inBatches(Operation op, Function<StoreTransaction, Integer> batch) {
+        int total = 0;
+        int done;
+        do {
+            done = loop.run(op, null, TxMode.READ_WRITE, (tx, a) -> batch.apply(tx));
+            total += done;
+        } while (done == BULK_BATCH && !closed.get());
         return total;
     }
 
@@ -306,7 +336,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         ListingId id = request.listingId().orElseGet(() -> ListingId.of(keys.next()));
         // The cap in basis points is only needed to word a rejection; the store decides with its own rows.
         EventId event = read(tx -> tx.ticket(request.ticket()).map(t -> t.event()))
-                .orElseThrow(() -> new io.dhamana.NotFoundException("ticket", request.ticket().toString()));
+                .orElseThrow(() -> new NotFoundException("ticket", request.ticket().toString()));
         int capBps = catalog.require(event).row().resaleCapBps();
         return loop.run(Operation.LIST_FOR_RESALE, OperationKey.of(id.value()), TxMode.READ_WRITE,
                 (tx, a) -> Recipes.list(tx, id, request.ticket(), request.seller(), request.askMinor(), capBps));
@@ -373,7 +403,7 @@ public final class DefaultTicketingClient implements TicketingClient {
     }
 
     @Override
-    public List<BuyerId> holdersOf(EventId event, SectionId section, io.dhamana.SeatId seat) {
+    public List<BuyerId> holdersOf(EventId event, SectionId section, SeatId seat) {
         Checks.notNull("event", event);
         Checks.notNull("section", section);
         Checks.notNull("seat", seat);
@@ -384,7 +414,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         }
         return read(tx -> {
             if (tx.seat(event, section, seat).isEmpty()) {
-                throw new io.dhamana.NotFoundException("seat", event.value() + "/" + section.value() + "/"
+                throw new NotFoundException("seat", event.value() + "/" + section.value() + "/"
                         + seat.value());
             }
             return List.copyOf(tx.seatClaims(event, section, seat));
@@ -435,7 +465,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         return loop.run(Operation.AUDIT, null, TxMode.READ_ONLY, (tx, a) -> Auditor.audit(tx, Optional.of(event)));
     }
 
-    private <T> T read(java.util.function.Function<StoreTransaction, T> query) {
+    private <T> T read(Function<StoreTransaction, T> query) {
         return loop.run(Operation.QUERY, null, TxMode.READ_ONLY, (tx, a) -> query.apply(tx));
     }
 

@@ -16,11 +16,12 @@ import java.util.Optional;
 
 /**
  * One hold call across its attempts. It picks the bucket before each attempt (moving away from the one that just
- * conflicted) and counts itself in that bucket's in-flight load for the whole attempt, commit included.
+ * conflicted) and is admitted to it (or to the next bucket with room) for the whole attempt, commit included.
  */
 final class HoldCall implements RetryLoop.Attempt<Outcome<Hold>>, RetryLoop.Hooks {
     private final SectionState section;
     private final BucketSelection selection;
+    private final int admission;
     private final HoldId id;
     private final Optional<SeatId> seat;
     private final BuyerId buyer;
@@ -28,10 +29,11 @@ final class HoldCall implements RetryLoop.Attempt<Outcome<Hold>>, RetryLoop.Hook
     private final Duration ttl;
     private int bucket = -1;
 
-    private HoldCall(SectionState section, BucketSelection selection, HoldId id, Optional<SeatId> seat, BuyerId buyer,
-                     int units, Duration ttl) {
+    private HoldCall(SectionState section, BucketSelection selection, int admission, HoldId id,
+                     Optional<SeatId> seat, BuyerId buyer, int units, Duration ttl) {
         this.section = section;
         this.selection = selection;
+        this.admission = admission;
         this.id = id;
         this.seat = seat;
         this.buyer = buyer;
@@ -39,24 +41,23 @@ final class HoldCall implements RetryLoop.Attempt<Outcome<Hold>>, RetryLoop.Hook
         this.ttl = ttl;
     }
 
-    static Outcome<Hold> run(RetryLoop loop, BucketSelection selection, SectionState section, HoldId id,
-                             Optional<SeatId> seat, BuyerId buyer, int units, Duration ttl) {
+    static Outcome<Hold> run(RetryLoop loop, BucketSelection selection, int admission, SectionState section,
+                             HoldId id, Optional<SeatId> seat, BuyerId buyer, int units, Duration ttl) {
         return loop.run(Operation.HOLD, OperationKey.of(id.value()), TxMode.READ_WRITE,
-                new HoldCall(section, selection, id, seat, buyer, units, ttl));
+                new HoldCall(section, selection, admission, id, seat, buyer, units, ttl));
     }
 
     @Override
     public void beforeAttempt(int attempt) {
         if (section.isGeneralAdmission()) {
-            bucket = section.chooseBucket(selection, buyer, attempt, bucket);
-            section.enter(bucket);
+            bucket = section.admit(section.chooseBucket(selection, buyer, attempt, bucket), admission);
         }
     }
 
     @Override
     public void afterAttempt(int attempt) {
         if (section.isGeneralAdmission()) {
-            section.leave(bucket);
+            section.exit(bucket);
         }
     }
 

@@ -29,13 +29,17 @@ import java.util.concurrent.locks.LockSupport;
  * storm of conflicting transactions (or a row-lock convoy on PostgreSQL) into one commit per batch.
  *
  * <p>Each caller keeps its own hold id (idempotency key) and gets its own outcome: refusals are decided per member
- * and write nothing. If a combined transaction fails outright, its members fall back to ordinary single holds, so
- * one bad member cannot fail the rest.
+ * and write nothing. If a combined transaction fails outright, the lane's leader serves its members one by one
+ * with ordinary single holds, so one bad member cannot fail the rest. A lone caller is served the ordinary way too,
+ * but still inside the lane, so callers arriving meanwhile queue for the next combined transaction.
  */
 final class HoldCombiner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HoldCombiner.class);
-    /** How long a waiting caller parks before checking whether it should lead. */
-    private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /**
+     * How long a waiting caller parks before looking again. A leader wakes its members when their outcome is ready
+     * and the next queued caller when it lets go of the lane, so this is only a safety net against a missed wake.
+     */
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private static final class Member {
         final HoldId id;
@@ -45,7 +49,7 @@ final class HoldCombiner implements AutoCloseable {
         final Thread thread = Thread.currentThread();
         final long started;
         volatile Outcome<Hold> outcome;
-        volatile boolean fallback;
+        volatile RuntimeException failure;
 
         Member(HoldId id, BuyerId buyer, int units, Duration ttl, long started) {
             this.id = id;
@@ -56,7 +60,7 @@ final class HoldCombiner implements AutoCloseable {
         }
 
         boolean finished() {
-            return outcome != null || fallback;
+            return outcome != null || failure != null;
         }
     }
 
@@ -101,28 +105,25 @@ final class HoldCombiner implements AutoCloseable {
         Lane lane = lanes.computeIfAbsent(section, s -> newLanes(s.buckets()))[bucket];
         Member me = new Member(id, buyer, units, ttl, config.ticker().read());
         lane.queue.add(me);
-        section.enter(bucket);
-        try {
-            while (!me.finished()) {
-                if (lane.leading.compareAndSet(false, true)) {
-                    try {
-                        lead(section, bucket, lane);
-                    } finally {
-                        lane.leading.set(false);
-                    }
-                    Member next = lane.queue.peek();
-                    if (next != null) {
-                        LockSupport.unpark(next.thread); // someone queued while we led: let them lead
-                    }
-                } else {
-                    LockSupport.parkNanos(this, PARK_NANOS);
+        // Queued callers take no admission place: the lane already lets one transaction at a time reach the bucket,
+        // and the lone-member path below is admitted like any single hold.
+        while (!me.finished()) {
+            if (lane.leading.compareAndSet(false, true)) {
+                try {
+                    lead(section, bucket, lane);
+                } finally {
+                    lane.leading.set(false);
                 }
+                Member next = lane.queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.thread); // someone queued while we led: let them lead
+                }
+            } else {
+                LockSupport.parkNanos(this, PARK_NANOS);
             }
-        } finally {
-            section.leave(bucket);
         }
-        if (me.fallback) {
-            return HoldCall.run(singles, config.bucketSelection(), section, id, Optional.empty(), buyer, units, ttl);
+        if (me.failure != null) {
+            throw me.failure;
         }
         return me.outcome;
     }
@@ -145,7 +146,10 @@ final class HoldCombiner implements AutoCloseable {
             return;
         }
         if (batch.size() == 1) {
-            finish(batch.get(0), null); // alone: the ordinary path is cheaper than planning a batch
+            // Alone: the ordinary path is cheaper than planning a batch. It runs while this thread still holds the
+            // lane, so callers arriving meanwhile queue up and share the next transaction; serving it outside the
+            // lane would let every later caller find the lane empty too, one at a time.
+            serveAlone(section, batch.get(0));
             return;
         }
         List<Recipes.BatchMember> members = batch.stream()
@@ -155,8 +159,10 @@ final class HoldCombiner implements AutoCloseable {
             outcomes = batches.run(Operation.HOLD, null, TxMode.READ_WRITE,
                     (tx, attempt) -> Recipes.holdBatch(tx, section, bucket, members));
         } catch (RuntimeException e) {
+            // Still inside the lane, so each member gets its own outcome (or its own error) and callers arriving
+            // meanwhile keep queueing for the next batch.
             LOG.debug("combined hold of {} failed; serving its members one by one", batch.size(), e);
-            batch.forEach(b -> finish(b, null));
+            batch.forEach(b -> serveAlone(section, b));
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -164,19 +170,26 @@ final class HoldCombiner implements AutoCloseable {
         }
     }
 
-    /** Hands a member its outcome (or, with null, sends it down the single-hold path) and wakes it. */
-    private void finish(Member member, Outcome<Hold> outcome) {
-        if (outcome == null) {
-            member.fallback = true;
-        } else {
-            long latency = config.ticker().read() - member.started;
-            if (outcome instanceof Outcome.Rejected<Hold> r) {
-                listener.onRejected(Operation.HOLD, r.rejection(), 1, latency);
-            } else {
-                listener.onSuccess(Operation.HOLD, 1, latency);
-            }
-            member.outcome = outcome;
+    /** Runs one member's hold on its own (the ordinary single-hold path), hands it the result and wakes it. */
+    private void serveAlone(SectionState section, Member m) {
+        try {
+            m.outcome = HoldCall.run(singles, config.bucketSelection(), config.admissionPerBucket(), section, m.id, Optional.empty(), m.buyer,
+                    m.units, m.ttl);
+        } catch (RuntimeException e) {
+            m.failure = e;
         }
+        LockSupport.unpark(m.thread);
+    }
+
+    /** Hands a member of a combined transaction its outcome and wakes it. */
+    private void finish(Member member, Outcome<Hold> outcome) {
+        long latency = config.ticker().read() - member.started;
+        if (outcome instanceof Outcome.Rejected<Hold> r) {
+            listener.onRejected(Operation.HOLD, r.rejection(), 1, latency);
+        } else {
+            listener.onSuccess(Operation.HOLD, 1, latency);
+        }
+        member.outcome = outcome;
         LockSupport.unpark(member.thread);
     }
 

@@ -1,5 +1,8 @@
 package io.dhamana.internal;
 
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Arrays;
 import io.dhamana.BuyerId;
 import io.dhamana.ConflictException;
 import io.dhamana.EventId;
@@ -186,9 +189,9 @@ final class Recipes {
             left[b.bucket()] = Math.max(0, b.remaining());
             total += left[b.bucket()];
         }
-        java.util.Map<BuyerId, int[]> allowances = new java.util.HashMap<>(); // {status ok?1:0, used, cap}
+        Map<BuyerId, int[]> allowances = new HashMap<>(); // {verified ? 1 : 0, used, cap}
         int[] plan = new int[n];
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Outcome<Hold>[] results = new Outcome[n];
         boolean[] deferred = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -254,7 +257,7 @@ final class Recipes {
                 throw new ConflictException("40001", "bucket " + b + " changed under the snapshot", null);
             }
         }
-        return java.util.Arrays.asList(results);
+        return Arrays.asList(results);
     }
 
     private static Rejection allowanceRejection(StoreTransaction tx, EventId event, BuyerId buyer, int units) {
@@ -270,8 +273,7 @@ final class Recipes {
     static Outcome<Hold> release(StoreTransaction tx, HoldId id) {
         HoldRow hold = tx.hold(id).orElseThrow(() -> new NotFoundException("hold", id.toString()));
         OperationKey key = Keys.derived("release", id);
-        if (!tx.insertOperation(new OperationRow(key, Operation.RELEASE, hold.event(), id.toString(),
-                hold.buyer().value(), hold.units(), 0))) {
+        if (!tx.insertOperation(releaseRow(key, hold))) {
             expectDone(tx, key, Operation.RELEASE, id.toString());
             return Outcome.ok(Rows.hold(hold));
         }
@@ -280,6 +282,30 @@ final class Recipes {
         }
         returnStock(tx, hold);
         return Outcome.ok(Rows.hold(hold.withStatus(HoldStatus.RELEASED)));
+    }
+
+    private static OperationRow releaseRow(OperationKey key, HoldRow hold) {
+        return new OperationRow(key, Operation.RELEASE, hold.event(), hold.id().toString(), hold.buyer().value(),
+                hold.units(), 0);
+    }
+
+    /**
+     * Releases up to {@code limit} held holds of the event in this transaction (a sale closing); returns how many.
+     * Each release is keyed like a single {@link #release}, so a repeated or overlapping batch does nothing twice.
+     */
+    static int releaseBatch(StoreTransaction tx, EventId event, int limit) {
+        int released = 0;
+        for (HoldRow hold : tx.heldHolds(event, limit)) {
+            if (!tx.moveHold(hold.id(), HoldStatus.HELD, HoldStatus.RELEASED, Expiry.ANY)) {
+                continue;
+            }
+            if (!tx.insertOperation(releaseRow(Keys.derived("release", hold.id()), hold))) {
+                throw new IllegalStateException("hold " + hold.id() + " was HELD but its release is already logged");
+            }
+            returnStock(tx, hold);
+            released++;
+        }
+        return released;
     }
 
     /** Expires up to {@code limit} lapsed holds in this transaction; returns how many. */
@@ -354,13 +380,45 @@ final class Recipes {
     static Outcome<Ticket> refund(StoreTransaction tx, TicketId id) {
         TicketRow t = tx.ticket(id).orElseThrow(() -> new NotFoundException("ticket", id.toString()));
         OperationKey key = Keys.derived("refund", id);
-        if (!tx.insertOperation(new OperationRow(key, Operation.REFUND, t.event(), id.toString(), t.owner().value(),
-                1, t.faceValueMinor()))) {
+        if (!tx.insertOperation(refundRow(key, t))) {
             expectDone(tx, key, Operation.REFUND, id.toString());
             return Outcome.ok(Rows.ticket(t));
         }
-        if (!tx.moveTicket(id, t.owner(), TicketState.VALID, TicketState.REFUNDED, t.owner(), Optional.empty())) {
+        if (!refundValid(tx, key, t)) {
             return reject(tx, new Rejection.WrongState("ticket", id.toString(), t.state().name(), "refund"));
+        }
+        return Outcome.ok(Rows.ticket(new TicketRow(t.id(), t.hold(), t.event(), t.section(), t.seat(), t.bucket(),
+                t.owner(), TicketState.REFUNDED, t.code(), t.faceValueMinor())));
+    }
+
+    /**
+     * Refunds up to {@code limit} valid tickets of the event in this transaction (an event cancelled); returns how
+     * many. Each refund is keyed like a single {@link #refund}, so a repeated batch does nothing twice.
+     */
+    static int refundBatch(StoreTransaction tx, EventId event, int limit) {
+        int refunded = 0;
+        for (TicketRow t : tx.validTickets(event, limit)) {
+            OperationKey key = Keys.derived("refund", t.id());
+            if (!tx.insertOperation(refundRow(key, t))) {
+                throw new IllegalStateException("ticket " + t.id() + " is VALID but its refund is already logged");
+            }
+            if (!refundValid(tx, key, t)) {
+                throw new ConflictException("40001", "ticket " + t.id() + " changed under the snapshot", null);
+            }
+            refunded++;
+        }
+        return refunded;
+    }
+
+    private static OperationRow refundRow(OperationKey key, TicketRow t) {
+        return new OperationRow(key, Operation.REFUND, t.event(), t.id().toString(), t.owner().value(), 1,
+                t.faceValueMinor());
+    }
+
+    /** Moves a valid ticket to refunded and gives its unit, allowance and money back; false if it was not valid. */
+    private static boolean refundValid(StoreTransaction tx, OperationKey key, TicketRow t) {
+        if (!tx.moveTicket(t.id(), t.owner(), TicketState.VALID, TicketState.REFUNDED, t.owner(), Optional.empty())) {
+            return false;
         }
         if (t.seat().isPresent()) {
             if (!tx.moveSeat(t.event(), t.section(), t.seat().get(), t.hold(), SeatState.SOLD, SeatState.AVAILABLE)) {
@@ -370,13 +428,12 @@ final class Recipes {
             tx.returnUnits(t.event(), t.section(), t.bucket(), 1);
         }
         if (!tx.creditAllowance(t.event(), t.owner(), 1)) {
-            throw new IllegalStateException("allowance of " + t.owner() + " is empty but they own ticket " + id);
+            throw new IllegalStateException("allowance of " + t.owner() + " is empty but they own ticket " + t.id());
         }
         tx.insertMoney(List.of(
                 new MoneyEntry(key, 0, Rows.eventAccount(t.event()), -t.faceValueMinor()),
                 new MoneyEntry(key, 1, Rows.buyerAccount(t.owner()), t.faceValueMinor())));
-        return Outcome.ok(Rows.ticket(new TicketRow(t.id(), t.hold(), t.event(), t.section(), t.seat(), t.bucket(),
-                t.owner(), TicketState.REFUNDED, t.code(), t.faceValueMinor())));
+        return true;
     }
 
     // ------------------------------------------------------------------ verification

@@ -10,6 +10,7 @@ import io.dhamana.spi.SectionRow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.Semaphore;
 
 /**
  * What the client keeps about one section: its immutable rows (sections never change once created) and this
@@ -23,6 +24,8 @@ public final class SectionState {
     private final SectionRow row;
     private final AtomicInteger turn = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
     private final AtomicIntegerArray inFlight;
+    /** One gate per bucket, sized by the client's admission limit on first use. */
+    private volatile Semaphore[] admission;
 
     SectionState(EventRow event, SectionRow row) {
         this.event = event;
@@ -67,14 +70,16 @@ public final class SectionState {
             case ROUND_ROBIN -> Math.floorMod(turn.getAndIncrement(), n);
             case BUYER_AFFINITY -> Math.floorMod(buyer.value().hashCode() * 0x9E3779B9, n);
             case RANDOM -> ThreadLocalRandom.current().nextInt(n);
-            case LEAST_BUSY -> leastBusyFrom(Math.floorMod(turn.getAndIncrement(), n), -1);
+            // A random start (not a shared counter: that would be one more contended cache line per hold), then
+            // the first idle bucket from there.
+            case LEAST_BUSY -> leastBusyFrom(ThreadLocalRandom.current().nextInt(n), -1);
         };
     }
 
-    /** Starting at {@code start}, the first idle bucket among a few probes, else the least busy probed. */
+    /** Starting at {@code start}, the first idle bucket, else the least busy one. */
     private int leastBusyFrom(int start, int avoid) {
         int n = row.buckets();
-        int probes = Math.min(n, 4);
+        int probes = n;
         int best = start;
         int bestLoad = Integer.MAX_VALUE;
         for (int i = 0; i < probes; i++) {
@@ -97,6 +102,53 @@ public final class SectionState {
     /** Marks a hold as working on {@code bucket}. */
     public void enter(int bucket) {
         inFlight.incrementAndGet(bucket * STRIDE);
+    }
+
+    /**
+     * Admission: takes a place on {@code preferred} or, if it is full, on the first bucket from there with room,
+     * and blocks only when every bucket already has {@code limit} holds of this client in flight (woken by the
+     * next {@link #exit}). This keeps a crowd of callers from piling onto one row (a lock convoy on PostgreSQL, a
+     * storm of conflicts under optimistic concurrency): the extra callers wait in the client, asleep, instead of
+     * colliding in the store.
+     *
+     * @return the bucket entered; the caller must {@link #exit(int)} it
+     */
+    public int admit(int preferred, int limit) {
+        Semaphore[] gates = gates(limit);
+        int n = gates.length;
+        for (int k = 0; k < n; k++) {
+            int b = (preferred + k) % n;
+            if (gates[b].tryAcquire()) {
+                enter(b);
+                return b;
+            }
+        }
+        gates[preferred].acquireUninterruptibly();
+        enter(preferred);
+        return preferred;
+    }
+
+    /** Gives back a place taken with {@link #admit}. */
+    public void exit(int bucket) {
+        leave(bucket);
+        admission[bucket].release();
+    }
+
+    private Semaphore[] gates(int limit) {
+        Semaphore[] g = admission;
+        if (g == null) {
+            synchronized (this) {
+                if (admission == null) {
+                    Semaphore[] made = new Semaphore[row.buckets()];
+                    for (int i = 0; i < made.length; i++) {
+                        made[i] = new Semaphore(limit);
+                    }
+                    admission = made;
+                }
+                g = admission;
+            }
+        }
+        return g;
     }
 
     /** Marks a hold as done with {@code bucket}. */

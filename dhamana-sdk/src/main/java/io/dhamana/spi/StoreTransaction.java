@@ -68,6 +68,12 @@ public interface StoreTransaction {
     /** Up to {@code limit} holds still {@code HELD} whose expiry has passed by the store's clock. */
     List<HoldRow> expiredHolds(int limit);
 
+    /** Up to {@code limit} holds of the event still {@code HELD}, expired or not (for a bulk release). */
+    List<HoldRow> heldHolds(EventId event, int limit);
+
+    /** Up to {@code limit} tickets of the event in state {@code VALID} (for bulk refunds). */
+    List<TicketRow> validTickets(EventId event, int limit);
+
     /**
      * Units held or sold in a section, counted from hold and ticket rows (held units of {@code HELD} holds plus
      * tickets not refunded). Exists for the naive count-then-insert foil and for diagnostics; a count protects

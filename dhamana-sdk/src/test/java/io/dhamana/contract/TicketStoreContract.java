@@ -322,6 +322,51 @@ public abstract class TicketStoreContract {
         assertThat(audit.unitsReleased()).isEqualTo(3);
     }
 
+    // ------------------------------------------------------------------ bulk operations
+
+    @Test
+    void bulkReleaseAndRefundsTouchEveryHoldAndTicketOnceInBatches() {
+        EventId big = EventId.of(show.value() + "-bulk");
+        client.createEvent(EventSpec.builder(big).perBuyerCap(2).generalAdmission("ga", 400, 8, 1_000)
+                .reservedSeating("seats", SeatMap.grid(1, 10), 2_000).build());
+        SectionId ga = SectionId.of("ga");
+        List<Hold> holds = new ArrayList<>();
+        for (int i = 0; i < 260; i++) {
+            BuyerId b = BuyerId.of("bulk-" + i);
+            client.verifyFan(big, b, URI.create("https://id.example/bulk/" + i)).value();
+            holds.add(i < 5
+                    ? client.hold(HoldRequest.seat(big, SectionId.of("seats"), SeatId.of("A-" + (i + 1)), b)).value()
+                    : client.hold(HoldRequest.units(big, ga, b, 1)).value());
+        }
+        List<Ticket> sold = new ArrayList<>();
+        for (int i = 0; i < 140; i++) {
+            sold.addAll(client.confirm(holds.get(i).id()).value());
+        }
+        // One ticket on resale is left alone by the bulk refund.
+        Listing listed = client.listForResale(ListingRequest.of(sold.get(139).id(), sold.get(139).owner(), 500))
+                .value();
+
+        assertThat(client.releaseHolds(big)).isEqualTo(120);
+        assertThat(client.releaseHolds(big)).isZero();
+        assertThat(client.refundAll(big)).isEqualTo(139);
+        assertThat(client.refundAll(big)).isZero();
+
+        assertThat(client.unitsLeft(big, ga)).isEqualTo(400 - 1);
+        assertThat(client.unitsLeft(big, SectionId.of("seats"))).isEqualTo(10);
+        assertThat(client.findTicket(sold.get(0).id())).get().extracting(Ticket::state)
+                .isEqualTo(TicketState.REFUNDED);
+        assertThat(client.findTicket(listed.ticket())).get().extracting(Ticket::state)
+                .isEqualTo(TicketState.LISTED);
+        assertThat(client.findHold(holds.get(259).id())).get().extracting(Hold::status)
+                .isEqualTo(HoldStatus.RELEASED);
+        AuditReport audit = client.audit(big);
+        assertThat(audit.isClean()).as(audit.summary()).isTrue();
+        assertThat(audit.unitsReleased()).isEqualTo(120);
+        assertThat(audit.unitsRefunded()).isEqualTo(139);
+        assertThat(audit.soldUnits()).isEqualTo(1);
+        assertThat(audit.heldUnits()).isZero();
+    }
+
     // ------------------------------------------------------------------ resale
 
     @Test
@@ -483,22 +528,6 @@ public abstract class TicketStoreContract {
 
     /** Runs the calls on {@code threads} threads, released together, and rethrows the first failure. */
     protected static void runTogether(List<Callable<Void>> calls, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Void>> futures = new ArrayList<>();
-            for (Callable<Void> c : calls) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return c.call();
-                }));
-            }
-            start.countDown();
-            for (Future<Void> f : futures) {
-                f.get(5, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        io.dhamana.testkit.Together.run(calls, threads);
     }
 }

@@ -84,8 +84,9 @@ public final class NaiveCountThenInsert {
     }
 
     private void pause() {
-        if (!gap.isZero()) {
-            LockSupport.parkNanos(gap.toNanos());
+        long deadline = System.nanoTime() + gap.toNanos();
+        for (long left = gap.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left); // again if a stray unpark permit ended it early
         }
     }
 }

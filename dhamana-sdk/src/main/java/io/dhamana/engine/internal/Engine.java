@@ -44,23 +44,66 @@ public final class Engine {
 
     record MoneyKey(OperationKey operation, int leg) {}
 
-    final Table<EventId, EventRow> events = new Table<>("event");
-    final Table<SectionKey, SectionRow> sections = new Table<>("section");
-    final Table<BucketKey, BucketRow> buckets = new Table<>("stock_bucket");
-    final Table<SeatKey, SeatRow> seats = new Table<>("seat");
-    final Table<AllowanceKey, AllowanceRow> allowances = new Table<>("allowance");
-    final Table<HoldId, HoldRow> holds = new Table<>("hold");
-    final Table<TicketId, TicketRow> tickets = new Table<>("ticket");
-    final Table<ListingId, ListingRow> listings = new Table<>("listing");
-    final Table<OperationKey, OperationRow> operations = new Table<>("operation_log");
-    final Table<MoneyKey, MoneyEntry> money = new Table<>("money_entry");
+    /** Tables that grow with every call start big, so a flash drop does not spend its time rehashing. */
+    private static final int BIG = 1 << 16;
+    private static final int SMALL = 1 << 8;
+
+    final Table<EventId, EventRow> events = new Table<>("event", SMALL);
+    final Table<SectionKey, SectionRow> sections = new Table<>("section", SMALL);
+    final Table<BucketKey, BucketRow> buckets = new Table<>("stock_bucket", SMALL);
+    final Table<SeatKey, SeatRow> seats = new Table<>("seat", SMALL);
+    final Table<AllowanceKey, AllowanceRow> allowances = new Table<>("allowance", SMALL);
+    final Table<HoldId, HoldRow> holds = new Table<>("hold", BIG);
+    final Table<TicketId, TicketRow> tickets = new Table<>("ticket", BIG);
+    final Table<ListingId, ListingRow> listings = new Table<>("listing", SMALL);
+    final Table<OperationKey, OperationRow> operations = new Table<>("operation_log", BIG);
+    final Table<MoneyKey, MoneyEntry> money = new Table<>("money_entry", BIG);
 
     /** Seats of a section in the order they were inserted. */
     final ConcurrentHashMap<SectionKey, Queue<SeatId>> seatOrder = new ConcurrentHashMap<>();
+    /**
+     * Tickets each buyer has owned at each event, appended whenever a ticket is made or changes owner; readers keep
+     * those whose row, in their snapshot, names that owner.
+     */
+    final ConcurrentHashMap<AllowanceKey, Queue<TicketId>> ticketsByOwner = new ConcurrentHashMap<>();
+
+    void indexOwner(EventId event, BuyerId owner, TicketId ticket) {
+        ticketsByOwner.computeIfAbsent(new AllowanceKey(event, owner), k -> new ConcurrentLinkedQueue<>()).add(ticket);
+    }
+
     /** Tickets made from each hold. */
     final ConcurrentHashMap<HoldId, List<TicketId>> ticketsOfHold = new ConcurrentHashMap<>();
-    /** Holds by the second they expire in; entries are dropped once their hold is no longer held. */
-    final ConcurrentSkipListMap<Long, Queue<HoldId>> expiries = new ConcurrentSkipListMap<>();
+    /**
+     * Holds by the second they expire in, striped so concurrent holds do not all append to one queue; entries are
+     * dropped once their hold is no longer held.
+     */
+    final ConcurrentSkipListMap<Long, ExpiryStripes> expiries = new ConcurrentSkipListMap<>();
+
+    /** The holds expiring in one second, over a few queues. */
+    static final class ExpiryStripes {
+        private static final int STRIPES = 16;
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        final Queue<HoldId>[] queues = new Queue[STRIPES];
+
+        ExpiryStripes() {
+            for (int i = 0; i < STRIPES; i++) {
+                queues[i] = new ConcurrentLinkedQueue<>();
+            }
+        }
+
+        void add(HoldId id) {
+            queues[(int) (Thread.currentThread().getId() & (STRIPES - 1))].add(id);
+        }
+
+        boolean isEmpty() {
+            for (Queue<HoldId> q : queues) {
+                if (!q.isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     final Snapshots snapshots = new Snapshots();
     final Clock clock;
@@ -78,11 +121,11 @@ public final class Engine {
 
     void indexExpiry(HoldRow hold) {
         long second = hold.expiresAt().getEpochSecond();
-        Queue<HoldId> q = expiries.get(second);
-        if (q == null) {
-            q = expiries.computeIfAbsent(second, s -> new ConcurrentLinkedQueue<>());
+        ExpiryStripes stripes = expiries.get(second);
+        if (stripes == null) {
+            stripes = expiries.computeIfAbsent(second, s -> new ExpiryStripes());
         }
-        q.add(hold.id());
+        stripes.add(hold.id());
     }
 
     /** Transactions committed so far. */

@@ -1,5 +1,6 @@
 package io.dhamana.engine.internal;
 
+import java.util.LinkedHashSet;
 import io.dhamana.BuyerId;
 import io.dhamana.ConflictException;
 import io.dhamana.EventId;
@@ -71,12 +72,13 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     private Map<Slot<?>, Integer> index;
     private List<Runnable> afterCommit;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     EngineTx(Engine engine, TxMode mode) {
         this.engine = engine;
         this.mode = mode;
         this.registration = engine.snapshots.register();
         this.snapshotTs = engine.snapshots.now();
+        engine.snapshots.pin(registration, snapshotTs);
         this.slots = new Slot[8];
         this.values = new Object[8];
         this.tables = new Table<?, ?>[8];
@@ -98,12 +100,15 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         return slot.visible(snapshotTs);
     }
 
-    @SuppressWarnings("unchecked")
     private <K, V> void write(Table<K, V> table, K key, V value) {
+        writeTo(table, key, table.slotForWrite(key), value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <K, V> void writeTo(Table<K, V> table, K key, Slot<V> slot, V value) {
         if (mode == TxMode.READ_ONLY) {
             throw new IllegalStateException("write to " + table.name + " in a read-only transaction");
         }
-        Slot<V> slot = table.slotForWrite(key);
         int i = find(slot);
         if (i >= 0) {
             values[i] = value;
@@ -133,6 +138,22 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
                 index.put(slots[j], j);
             }
         }
+    }
+
+    /**
+     * Inserts a row unless one is visible (or written by this transaction) under its key, with one map lookup: a
+     * concurrent insert of the same key is caught at commit like any other write conflict.
+     */
+    @SuppressWarnings("unchecked")
+    private <K, V> boolean insertIfAbsent(Table<K, V> table, K key, V value) {
+        Slot<V> slot = table.slotForInsert(key);
+        int i = find(slot);
+        V existing = i >= 0 ? (V) values[i] : slot.visible(snapshotTs);
+        if (existing != null) {
+            return false;
+        }
+        writeTo(table, key, slot, value);
+        return true;
     }
 
     private int find(Slot<?> slot) {
@@ -174,14 +195,10 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             runAfterCommit();
             return;
         }
-        Integer[] order = null;
+        int[] order = null;
         if (size > 1) {
             // A fixed latch order keeps two committers from each holding what the other waits for.
-            order = new Integer[size];
-            for (int i = 0; i < size; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingInt(i -> System.identityHashCode(slots[i])));
+            order = latchOrder();
         }
         int latched = 0;
         try {
@@ -210,6 +227,24 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         }
         engine.commits.increment();
         runAfterCommit();
+    }
+
+    /** Write-set positions sorted by the slots' identity hashes (insertion sort: write sets are small). */
+    private int[] latchOrder() {
+        int[] order = new int[size];
+        int[] hash = new int[size];
+        for (int i = 0; i < size; i++) {
+            int h = System.identityHashCode(slots[i]);
+            int j = i - 1;
+            while (j >= 0 && hash[j] > h) {
+                hash[j + 1] = hash[j];
+                order[j + 1] = order[j];
+                j--;
+            }
+            hash[j + 1] = h;
+            order[j + 1] = i;
+        }
+        return order;
     }
 
     private static boolean latch(Slot<?> slot) {
@@ -361,12 +396,23 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
 
     @Override
     public List<TicketRow> ticketsOfOwner(EventId event, BuyerId owner) {
+        LinkedHashSet<TicketId> candidates = new LinkedHashSet<>();
+        Queue<TicketId> indexed = engine.ticketsByOwner.get(new Engine.AllowanceKey(event, owner));
+        if (indexed != null) {
+            candidates.addAll(indexed);
+        }
+        for (int i = 0; i < size; i++) {
+            if (values[i] instanceof TicketRow t && t.owner().equals(owner) && t.event().equals(event)) {
+                candidates.add(t.id());
+            }
+        }
         List<TicketRow> out = new ArrayList<>();
-        scanTickets(Optional.of(event), t -> {
-            if (t.owner().equals(owner)) {
+        for (TicketId id : candidates) {
+            TicketRow t = read(engine.tickets, id);
+            if (t != null && t.owner().equals(owner) && t.event().equals(event)) {
                 out.add(t);
             }
-        });
+        }
         return out;
     }
 
@@ -385,19 +431,22 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         Instant at = now();
         List<HoldRow> out = new ArrayList<>();
         long staleBefore = at.getEpochSecond() - 60;
-        for (Map.Entry<Long, Queue<HoldId>> e : engine.expiries.headMap(at.getEpochSecond(), true).entrySet()) {
-            for (Iterator<HoldId> it = e.getValue().iterator(); it.hasNext() && out.size() < limit; ) {
-                HoldId id = it.next();
-                HoldRow h = read(engine.holds, id);
-                if (h != null && h.status() == HoldStatus.HELD) {
-                    if (!h.expiresAt().isAfter(at)) {
-                        out.add(h);
-                    }
-                } else {
-                    Slot<HoldRow> slot = engine.holds.slot(id);
-                    HoldRow latest = slot == null ? null : slot.visible(Long.MAX_VALUE - 1);
-                    if (latest != null && latest.status() != HoldStatus.HELD) {
-                        it.remove(); // never held again: forget it
+        for (Map.Entry<Long, Engine.ExpiryStripes> e : engine.expiries.headMap(at.getEpochSecond(), true)
+                .entrySet()) {
+            for (Queue<HoldId> queue : e.getValue().queues) {
+                for (Iterator<HoldId> it = queue.iterator(); it.hasNext() && out.size() < limit; ) {
+                    HoldId id = it.next();
+                    HoldRow h = read(engine.holds, id);
+                    if (h != null && h.status() == HoldStatus.HELD) {
+                        if (!h.expiresAt().isAfter(at)) {
+                            out.add(h);
+                        }
+                    } else {
+                        Slot<HoldRow> slot = engine.holds.slot(id);
+                        HoldRow latest = slot == null ? null : slot.visible(Long.MAX_VALUE - 1);
+                        if (latest != null && latest.status() != HoldStatus.HELD) {
+                            it.remove(); // never held again: forget it
+                        }
                     }
                 }
             }
@@ -408,6 +457,28 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
                 break;
             }
         }
+        return out;
+    }
+
+    @Override
+    public List<HoldRow> heldHolds(EventId event, int limit) {
+        List<HoldRow> out = new ArrayList<>();
+        engine.holds.scan(snapshotTs, h -> {
+            if (out.size() < limit && h.event().equals(event) && h.status() == HoldStatus.HELD) {
+                out.add(h);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public List<TicketRow> validTickets(EventId event, int limit) {
+        List<TicketRow> out = new ArrayList<>();
+        engine.tickets.scan(snapshotTs, t -> {
+            if (out.size() < limit && t.event().equals(event) && t.state() == TicketState.VALID) {
+                out.add(t);
+            }
+        });
         return out;
     }
 
@@ -536,31 +607,20 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
 
     @Override
     public boolean insertEvent(EventRow event) {
-        if (read(engine.events, event.id()) != null) {
-            return false;
-        }
-        write(engine.events, event.id(), event);
-        return true;
+        return insertIfAbsent(engine.events, event.id(), event);
     }
 
     @Override
     public boolean insertSection(SectionRow section) {
-        Engine.SectionKey key = new Engine.SectionKey(section.event(), section.section());
-        if (read(engine.sections, key) != null) {
-            return false;
-        }
-        write(engine.sections, key, section);
-        return true;
+        return insertIfAbsent(engine.sections, new Engine.SectionKey(section.event(), section.section()), section);
     }
 
     @Override
     public int insertBuckets(List<BucketRow> buckets) {
         int inserted = 0;
         for (BucketRow b : buckets) {
-            Engine.BucketKey key = new Engine.BucketKey(b.event(), b.section(), b.bucket());
-            if (read(engine.buckets, key) == null) {
-                checkStock(b);
-                write(engine.buckets, key, b);
+            checkStock(b);
+            if (insertIfAbsent(engine.buckets, new Engine.BucketKey(b.event(), b.section(), b.bucket()), b)) {
                 inserted++;
             }
         }
@@ -571,9 +631,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     public int insertSeats(List<SeatRow> seats) {
         List<SeatRow> added = new ArrayList<>();
         for (SeatRow s : seats) {
-            Engine.SeatKey key = new Engine.SeatKey(s.event(), s.section(), s.seat());
-            if (read(engine.seats, key) == null) {
-                write(engine.seats, key, s);
+            if (insertIfAbsent(engine.seats, new Engine.SeatKey(s.event(), s.section(), s.seat()), s)) {
                 added.add(s);
             }
         }
@@ -597,7 +655,9 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         if (b == null || b.remaining() < units) {
             return false;
         }
-        write(engine.buckets, key, new BucketRow(event, section, bucket, b.remaining() - units));
+        BucketRow next = new BucketRow(event, section, bucket, b.remaining() - units);
+        checkStock(next);
+        write(engine.buckets, key, next);
         return true;
     }
 
@@ -676,7 +736,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             return false;
         }
         write(engine.allowances, key,
-                new AllowanceRow(event, buyer, a.status(), a.evidence(), a.used() + units, a.cap()));
+                checkAllowance(new AllowanceRow(event, buyer, a.status(), a.evidence(), a.used() + units, a.cap())));
         return true;
     }
 
@@ -688,19 +748,28 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             return false;
         }
         write(engine.allowances, key,
-                new AllowanceRow(event, buyer, a.status(), a.evidence(), a.used() - units, a.cap()));
+                checkAllowance(new AllowanceRow(event, buyer, a.status(), a.evidence(), a.used() - units, a.cap())));
         return true;
+    }
+
+    /** The allowance row's CHECK: {@code 0 <= used <= cap}. */
+    private static AllowanceRow checkAllowance(AllowanceRow a) {
+        if (a.used() < 0 || a.used() > a.cap()) {
+            throw new ConstraintViolationException(Constraint.ALLOWANCE_WITHIN_CAP,
+                    "allowance of " + a.buyer() + " at " + a.event() + " would be " + a.used() + " of " + a.cap(),
+                    null);
+        }
+        return a;
     }
 
     @Override
     public Optional<HoldRow> insertHold(NewHold h) {
-        if (read(engine.holds, h.id()) != null) {
-            return Optional.empty();
-        }
         Instant created = now();
         HoldRow row = new HoldRow(h.id(), h.event(), h.section(), h.seat(), h.buyer(), h.units(), h.bucket(),
                 HoldStatus.HELD, created, created.plus(h.ttl()), h.unitPriceMinor());
-        write(engine.holds, h.id(), row);
+        if (!insertIfAbsent(engine.holds, h.id(), row)) {
+            return Optional.empty();
+        }
         afterCommit(() -> engine.indexExpiry(row));
         return Optional.of(row);
     }
@@ -724,10 +793,10 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         List<TicketId> added = new ArrayList<>(tickets.size());
         HoldId hold = null;
         for (TicketRow t : tickets) {
-            if (read(engine.tickets, t.id()) == null) {
-                write(engine.tickets, t.id(), t);
+            if (insertIfAbsent(engine.tickets, t.id(), t)) {
                 added.add(t.id());
                 hold = t.hold();
+                afterCommit(() -> engine.indexOwner(t.event(), t.owner(), t.id()));
             }
         }
         if (!added.isEmpty()) {
@@ -750,6 +819,9 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         }
         write(engine.tickets, id, new TicketRow(t.id(), t.hold(), t.event(), t.section(), t.seat(), t.bucket(),
                 newOwner, to, newCode.orElse(t.code()), t.faceValueMinor()));
+        if (!newOwner.equals(owner)) {
+            afterCommit(() -> engine.indexOwner(t.event(), newOwner, id));
+        }
         return true;
     }
 
@@ -787,11 +859,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
 
     @Override
     public boolean insertOperation(OperationRow operation) {
-        if (read(engine.operations, operation.key()) != null) {
-            return false;
-        }
-        write(engine.operations, operation.key(), operation);
-        return true;
+        return insertIfAbsent(engine.operations, operation.key(), operation);
     }
 
     @Override

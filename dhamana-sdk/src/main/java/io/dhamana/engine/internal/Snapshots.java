@@ -15,7 +15,7 @@ final class Snapshots {
 
     private final AtomicLong clock = new AtomicLong(1);
     private final AtomicLongArray open = new AtomicLongArray(SLOTS * STRIDE);
-    private volatile long oldest = 0;
+    private volatile long oldest = 1;
 
     long now() {
         return clock.get();
@@ -26,12 +26,13 @@ final class Snapshots {
     }
 
     /**
-     * Registers a snapshot and returns its register slot; the snapshot timestamp is then {@link #now()} read
-     * after registering. Registering a lower bound first means a concurrent cut never removes a version this
-     * snapshot needs.
+     * Registers a snapshot and returns its register slot; the caller then reads its snapshot timestamp with
+     * {@link #now()} and records it with {@link #pin}. Registering a lower bound first means a concurrent cut
+     * never removes a version this snapshot needs. The bound is the cached oldest timestamp, not the clock, so a
+     * transaction touches the shared clock's cache line once to begin and once to commit.
      */
     int register() {
-        long bound = clock.get();
+        long bound = Math.max(1, oldest);
         int start = (int) (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L >>> 54) & (SLOTS - 1);
         for (int i = 0; ; i++) {
             int idx = ((start + i) & (SLOTS - 1)) * STRIDE;
@@ -42,6 +43,11 @@ final class Snapshots {
                 Thread.yield();
             }
         }
+    }
+
+    /** Raises a registered bound to the snapshot's own timestamp, so cuts can move past older versions. */
+    void pin(int idx, long snapshotTs) {
+        open.lazySet(idx, snapshotTs);
     }
 
     void release(int idx) {

@@ -19,4 +19,5 @@ module io.dhamana {
     exports io.dhamana;
     exports io.dhamana.spi;
     exports io.dhamana.engine;
+    exports io.dhamana.postgres;
 }

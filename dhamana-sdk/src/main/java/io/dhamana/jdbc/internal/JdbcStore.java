@@ -1,0 +1,120 @@
+package io.dhamana.jdbc.internal;
+
+import io.dhamana.DhamanaException;
+import io.dhamana.spi.TransactionWork;
+import io.dhamana.spi.TxMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Runs one transaction attempt on a connection from a {@link DataSource}: begin as the dialect says, run the work
+ * against a {@link JdbcTransaction}, then commit (or roll back when the work marked the transaction rollback-only or
+ * threw). Every JDBC failure, the commit's included, is classified by {@link SqlErrors}; nothing is retried here.
+ * Shared by the PostgreSQL and Aurora DSQL stores. Thread-safe if the data source is.
+ */
+public final class JdbcStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final Sql sql;
+
+    public JdbcStore(DataSource dataSource, SqlDialect dialect, Sql sql) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.sql = sql;
+    }
+
+    /** See {@link io.dhamana.spi.TicketStore#inTransaction(TxMode, TransactionWork)}. */
+    public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e, "get a connection");
+        }
+        boolean autoCommitWas = true;
+        boolean readOnlyWas = false;
+        try {
+            autoCommitWas = c.getAutoCommit();
+            if (autoCommitWas) {
+                c.setAutoCommit(false);
+            }
+            readOnlyWas = c.isReadOnly();
+            boolean readOnly = mode == TxMode.READ_ONLY;
+            if (readOnlyWas != readOnly) {
+                // With pgjdbc's default readOnlyMode=transaction this only changes the BEGIN it sends.
+                c.setReadOnly(readOnly);
+            }
+            dialect.begin(c, mode);
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            restoreAndClose(c, autoCommitWas, readOnlyWas);
+            throw SqlErrors.classify(e, "begin");
+        } catch (RuntimeException | Error e) {
+            restoreAndClose(c, autoCommitWas, readOnlyWas);
+            throw e;
+        }
+        try {
+            JdbcTransaction tx = new JdbcTransaction(c, sql);
+            T result;
+            try {
+                result = work.run(tx);
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+            if (tx.isRollbackOnly()) {
+                rollbackQuietly(c); // nothing was meant to stick; if the rollback fails the server aborts anyway
+            } else {
+                commit(c);
+            }
+            return result;
+        } finally {
+            restoreAndClose(c, autoCommitWas, readOnlyWas);
+        }
+    }
+
+    private static void commit(Connection c) {
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            DhamanaException classified = SqlErrors.classify(e, "commit");
+            rollbackQuietly(c);
+            throw classified;
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            // The connection is most likely gone, which aborts the transaction on the server too.
+            LOG.debug("rollback failed: {}", SqlErrors.firstLine(e));
+        }
+    }
+
+    private static void restoreAndClose(Connection c, boolean autoCommitWas, boolean readOnlyWas) {
+        try {
+            // Leave a caller's pooled connection as we found it (free on pgjdbc once the transaction ended).
+            if (c.isReadOnly() != readOnlyWas) {
+                c.setReadOnly(readOnlyWas);
+            }
+            if (autoCommitWas && !c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not restore connection settings: {}", SqlErrors.firstLine(e));
+        } finally {
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("closing a connection failed: {}", SqlErrors.firstLine(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.dhamana.jdbc.internal;
+
+import io.dhamana.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.OptionalInt;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Installs the store's schema, or checks that it is there. Idempotent and safe when several processes start at
+ * once: an installed schema is recognised by its version row before any DDL is tried (so a role without DDL
+ * rights can start against an installed schema), installers take an advisory lock where the backend has one, and
+ * every statement is {@code IF NOT EXISTS}. Each DDL statement runs in its own transaction and none is mixed with
+ * DML, as Aurora DSQL requires.
+ */
+public final class SchemaInstaller {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
+    private static final String UNDEFINED_TABLE = "42P01";
+    private static final String INVALID_SCHEMA_NAME = "3F000";
+
+    private SchemaInstaller() {}
+
+    /**
+     * Makes sure the schema is installed, installing it if {@code install}.
+     *
+     * @return the server's version as the driver reports it, for descriptions
+     * @throws StoreException if the server cannot be reached (transient), or the schema is missing and
+     *                        {@code install} is false, or installing failed (permanent)
+     */
+    public static String ensure(DataSource dataSource, SqlDialect dialect, Sql sql, boolean install) {
+        String schema = sql.schema();
+        try (Connection c = dataSource.getConnection()) {
+            String version = c.getMetaData().getDatabaseProductVersion();
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(true);
+            try {
+                OptionalInt installed = installedVersion(c, schema);
+                if (installed.isPresent() && installed.getAsInt() >= SchemaDdl.VERSION) {
+                    if (installed.getAsInt() > SchemaDdl.VERSION) {
+                        LOG.warn("schema {} is at version {}, newer than this SDK's {}", schema, installed.getAsInt(),
+                                SchemaDdl.VERSION);
+                    }
+                    return version;
+                }
+                if (!install) {
+                    throw new StoreException(false, null, "schema " + schema + " is not installed (or is older than"
+                            + " version " + SchemaDdl.VERSION + "); build the store with installSchema(true) once, as"
+                            + " a role allowed to create it", null);
+                }
+                install(c, dialect, schema);
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return version;
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e, "install schema " + schema);
+        }
+    }
+
+    private static void install(Connection c, SqlDialect dialect, String schema) throws SQLException {
+        long lockKey = lockKey(schema);
+        if (dialect.hasAdvisoryLocks()) {
+            // Serialises installers: the second waits here, then finds the version row and does nothing.
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                ps.setLong(1, lockKey);
+                ps.execute();
+            }
+        }
+        try {
+            if (installedVersion(c, schema).orElse(0) >= SchemaDdl.VERSION) {
+                return;
+            }
+            LOG.info("installing the Dhamana schema {} (version {})", schema, SchemaDdl.VERSION);
+            if (!schemaExists(c, schema)) {
+                // Only when missing: CREATE SCHEMA IF NOT EXISTS still demands CREATE on the database.
+                execute(c, "CREATE SCHEMA IF NOT EXISTS " + schema);
+            }
+            for (SchemaDdl.Table t : SchemaDdl.TABLES) {
+                execute(c, dialect.createTable(schema, t));
+            }
+            for (SchemaDdl.Index i : SchemaDdl.INDEXES) {
+                dialect.createIndex(c, schema, i);
+            }
+            // The version row goes in last: its presence means every table and index above exists.
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
+                    + ".schema_version (version, installed_at) VALUES (?, now()) ON CONFLICT (version) DO NOTHING")) {
+                ps.setInt(1, SchemaDdl.VERSION);
+                ps.executeUpdate();
+            }
+        } finally {
+            if (dialect.hasAdvisoryLocks()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    ps.setLong(1, lockKey);
+                    ps.execute();
+                }
+            }
+        }
+    }
+
+    private static OptionalInt installedVersion(Connection c, String schema) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(version) FROM " + schema + ".schema_version")) {
+            if (rs.next()) {
+                int v = rs.getInt(1);
+                return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(v);
+            }
+            return OptionalInt.empty();
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState()) || INVALID_SCHEMA_NAME.equals(e.getSQLState())) {
+                return OptionalInt.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean schemaExists(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void execute(Connection c, String ddl) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(ddl);
+        }
+    }
+
+    /** A stable advisory-lock key per schema, so installers of different schemas do not wait on each other. */
+    static long lockKey(String schema) {
+        return UUID.nameUUIDFromBytes(("dhamana:install:" + schema).getBytes(StandardCharsets.UTF_8))
+                .getMostSignificantBits();
+    }
+}

@@ -1,0 +1,47 @@
+package io.dhamana.jdbc.internal;
+
+import io.dhamana.spi.KeyStrategy;
+import io.dhamana.spi.TxMode;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * What differs between the SQL backends that share {@link JdbcStore}: how a transaction begins, how DDL is issued,
+ * and which keys suit the storage. PostgreSQL sets an isolation level per transaction; Aurora DSQL has one level
+ * and refuses {@code SET TRANSACTION}, {@code setTransactionIsolation} and {@code SAVEPOINT}, builds indexes
+ * asynchronously and has no advisory locks. Everything else (the statements of {@link Sql}, the error
+ * classification, the schema) is shared.
+ */
+public interface SqlDialect {
+
+    /** The product for descriptions, for example {@code "PostgreSQL"}. */
+    String product();
+
+    /** How transactions are isolated, in words, for descriptions (for example {@code "SERIALIZABLE"}). */
+    String isolationLabel();
+
+    /** The kind of client-generated key that suits this backend's storage. */
+    KeyStrategy keyStrategy();
+
+    /**
+     * Prepares {@code connection} (autocommit off, no transaction open) for one transaction. May send a statement
+     * that opens the transaction; must send nothing the backend refuses.
+     */
+    void begin(Connection connection, TxMode mode) throws SQLException;
+
+    /** {@code CREATE TABLE IF NOT EXISTS} for {@code table}, with storage options only where the backend has them. */
+    String createTable(String schema, SchemaDdl.Table table);
+
+    /**
+     * Creates {@code index} if absent and returns once it is usable (a backend that builds indexes in the
+     * background waits for the build here). Runs in autocommit mode, one DDL statement per transaction.
+     */
+    void createIndex(Connection connection, String schema, SchemaDdl.Index index) throws SQLException;
+
+    /**
+     * Whether concurrent installers can serialise on a session advisory lock ({@code pg_advisory_lock}). Without
+     * one, installation relies on {@code IF NOT EXISTS} alone and retries a clash.
+     */
+    boolean hasAdvisoryLocks();
+}

@@ -1,0 +1,202 @@
+package io.dhamana.jdbc.internal;
+
+import io.dhamana.ConflictException;
+import io.dhamana.DhamanaException;
+import io.dhamana.StoreException;
+import io.dhamana.spi.Constraint;
+import io.dhamana.spi.ConstraintViolationException;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a JDBC failure into the SDK's three kinds: a {@link ConflictException} (serialization failure or deadlock:
+ * the client retries), a {@link ConstraintViolationException} (a last-line constraint refused a write), or a
+ * {@link StoreException}, transient when the connection or server was lost and permanent otherwise. The whole
+ * cause chain and every {@link SQLException#getNextException()} are searched, so a wrapped 40001 is still a
+ * conflict. Messages carry the SQLSTATE and the first line of the driver's message: never the statement's
+ * parameters, the connection's credentials or the server's row detail.
+ */
+public final class SqlErrors {
+    /** Serialization failure (PostgreSQL SSI and snapshot conflicts; Aurora DSQL OC000/OC001). */
+    public static final String SERIALIZATION_FAILURE = "40001";
+    public static final String DEADLOCK = "40P01";
+    public static final String UNIQUE_VIOLATION = "23505";
+    public static final String CHECK_VIOLATION = "23514";
+
+    private static final Set<String> TRANSIENT_STATES = Set.of(
+            "57P01", // admin_shutdown: the backend was terminated (pg_terminate_backend, a fast shutdown)
+            "57P02", // crash_shutdown
+            "57P03", // cannot_connect_now: the server is starting or in recovery
+            "53300"); // too_many_connections
+
+    private static final Pattern QUOTED_CONSTRAINT = Pattern.compile("constraint \"([^\"]+)\"");
+    private static final int MAX_CHAIN = 32;
+
+    private static final Map<String, Constraint> CONSTRAINTS = Map.of(
+            SchemaDdl.STOCK_NOT_NEGATIVE, Constraint.STOCK_NOT_NEGATIVE,
+            SchemaDdl.ALLOWANCE_WITHIN_CAP, Constraint.ALLOWANCE_WITHIN_CAP,
+            SchemaDdl.ASK_WITHIN_CAP, Constraint.ASK_WITHIN_CAP,
+            SchemaDdl.ONE_TICKET_PER_SEAT, Constraint.ONE_TICKET_PER_SEAT,
+            SchemaDdl.ONE_ACTIVE_LISTING, Constraint.ONE_ACTIVE_LISTING);
+
+    private SqlErrors() {}
+
+    /**
+     * Classifies {@code failure}, which happened while doing {@code what} (for example {@code "insert hold"} or
+     * {@code "commit"}).
+     */
+    public static DhamanaException classify(Throwable failure, String what) {
+        List<Throwable> chain = chain(failure);
+        // A conflict anywhere in the chain wins: the transaction is gone and a retry is the right answer.
+        for (Throwable t : chain) {
+            String state = state(t);
+            if (SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state)) {
+                return new ConflictException(state, what + " lost a serialization conflict (SQLSTATE " + state
+                        + "): " + firstLine(t), failure);
+            }
+        }
+        for (Throwable t : chain) {
+            String state = state(t);
+            if (UNIQUE_VIOLATION.equals(state) || CHECK_VIOLATION.equals(state)) {
+                Optional<String> name = constraintName((SQLException) t);
+                Constraint c = name.map(CONSTRAINTS::get).orElse(null);
+                if (c != null) {
+                    return new ConstraintViolationException(c, what + " was refused by constraint " + name.get()
+                            + " (SQLSTATE " + state + ")", failure);
+                }
+                return new StoreException(false, state, what + " was refused by constraint "
+                        + name.orElse("(unnamed)") + " (SQLSTATE " + state + "): " + firstLine(t), failure);
+            }
+        }
+        for (Throwable t : chain) {
+            if (isTransient(t)) {
+                String state = state(t);
+                return new StoreException(true, state, what + " failed: the connection or server was lost"
+                        + (state == null ? "" : " (SQLSTATE " + state + ")") + ": " + firstLine(t)
+                        + (what.equals("commit") ? "; whether the transaction committed is unknown" : ""), failure);
+            }
+        }
+        String state = null;
+        Throwable first = failure;
+        for (Throwable t : chain) {
+            if (state(t) != null) {
+                state = state(t);
+                first = t;
+                break;
+            }
+        }
+        return new StoreException(false, state, what + " failed" + (state == null ? "" : " (SQLSTATE " + state + ")")
+                + ": " + firstLine(first), failure);
+    }
+
+    /** Whether a failure (anywhere in its chain) means the connection or server was lost. */
+    public static boolean isTransientFailure(Throwable failure) {
+        for (Throwable t : chain(failure)) {
+            if (isTransient(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTransient(Throwable t) {
+        if (t instanceof SQLTransientConnectionException) {
+            return true; // a pool that could not hand out a connection in time
+        }
+        String state = state(t);
+        return state != null && (state.startsWith("08") || TRANSIENT_STATES.contains(state));
+    }
+
+    private static String state(Throwable t) {
+        return t instanceof SQLException s ? s.getSQLState() : null;
+    }
+
+    /** The failure, its causes and every SQLException's next exceptions, each once, in breadth-first order. */
+    private static List<Throwable> chain(Throwable failure) {
+        List<Throwable> out = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> todo = new ArrayDeque<>();
+        todo.add(failure);
+        while (!todo.isEmpty() && out.size() < MAX_CHAIN) {
+            Throwable t = todo.poll();
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            out.add(t);
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            if (t instanceof SQLException s && s.getNextException() != null) {
+                todo.add(s.getNextException());
+            }
+        }
+        return out;
+    }
+
+    /** The violated constraint's name: from the server's error fields when the driver exposes them. */
+    static Optional<String> constraintName(SQLException e) {
+        Optional<String> fromServer = PgjdbcFields.constraint(e);
+        if (fromServer.isPresent()) {
+            return fromServer;
+        }
+        Matcher m = QUOTED_CONSTRAINT.matcher(String.valueOf(e.getMessage()));
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /**
+     * The first line of a driver message. PostgreSQL puts row values ("Failing row contains ...", "Key (...)=(...)")
+     * on later lines, and those may hold entry codes or evidence URLs.
+     */
+    public static String firstLine(Throwable t) {
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        String line = (nl < 0 ? m : m.substring(0, nl)).strip();
+        return line.length() <= 300 ? line : line.substring(0, 297) + "...";
+    }
+
+    /** Reads pgjdbc's structured error fields when pgjdbc is present; nothing otherwise. */
+    private static final class PgjdbcFields {
+        private static final boolean PRESENT = present();
+
+        private static boolean present() {
+            try {
+                Class.forName("org.postgresql.util.PSQLException", false, SqlErrors.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
+
+        static Optional<String> constraint(SQLException e) {
+            if (!PRESENT) {
+                return Optional.empty();
+            }
+            try {
+                if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+                    String name = p.getServerErrorMessage().getConstraint();
+                    return name == null || name.isBlank() ? Optional.empty()
+                            : Optional.of(name.toLowerCase(Locale.ROOT));
+                }
+            } catch (LinkageError ignored) {
+                // pgjdbc on the class path but not readable from this module: fall back to the message.
+            }
+            return Optional.empty();
+        }
+    }
+}

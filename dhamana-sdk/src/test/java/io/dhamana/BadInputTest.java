@@ -1,0 +1,250 @@
+package io.dhamana;
+
+import io.dhamana.engine.EngineStore;
+import io.dhamana.testkit.StoreDump;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.function.Executable;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every public entry point against every class of invalid argument: null, blank, too long, bad characters, zero
+ * or negative or too large quantities, negative or overflowing prices, out-of-range bucket counts and durations,
+ * malformed URLs and ids, and unknown events, sections, seats, holds, tickets and listings. Each must end in a
+ * typed exception with a message naming the argument, and leave every row of the store exactly as it was.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+    private static final EventId SHOW = EventId.of("show");
+    private static final SectionId FLOOR = SectionId.of("floor");
+    private static final SectionId BALCONY = SectionId.of("balcony");
+    private static final BuyerId FAN = BuyerId.of("fan");
+    private static final String LONG = "x".repeat(65);
+
+    private final EngineStore store = EngineStore.create();
+    private TicketingClient client;
+    private Ticket ticket;
+    private Listing listing;
+    private Hold hold;
+
+    @BeforeAll
+    void setUp() {
+        client = TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO).build();
+        client.createEvent(EventSpec.builder(SHOW).generalAdmission("floor", 10, 2, 1_000)
+                .reservedSeating("balcony", SeatMap.grid(1, 4), 2_000).build());
+        client.verifyFan(SHOW, FAN, URI.create("https://id.example/fan")).value();
+        ticket = client.confirm(client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value().id()).value().get(0);
+        Ticket second = client.confirm(client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value().id())
+                .value().get(0);
+        listing = client.listForResale(ListingRequest.of(second.id(), FAN, 1_000)).value();
+        hold = client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value();
+    }
+
+    @AfterAll
+    void tearDown() {
+        client.close();
+        store.close();
+    }
+
+    private record Case(String name, Class<? extends DhamanaException> expected, String messagePart,
+                        Executable call) {}
+
+    private static Case invalid(String name, String messagePart, Executable call) {
+        return new Case(name, InvalidRequestException.class, messagePart, call);
+    }
+
+    private static Case unknown(String name, String messagePart, Executable call) {
+        return new Case(name, NotFoundException.class, messagePart, call);
+    }
+
+    private List<Case> cases() {
+        URI ok = URI.create("https://id.example/x");
+        HoldId ghostHold = HoldId.of(UUID.randomUUID());
+        List<Case> c = new ArrayList<>();
+
+        // identifiers
+        c.add(invalid("null event id", "must not be null", () -> EventId.of(null)));
+        c.add(invalid("blank buyer id", "must not be blank", () -> BuyerId.of("   ")));
+        c.add(invalid("oversized section id", "at most 64", () -> SectionId.of(LONG)));
+        c.add(invalid("seat id with a quote", "may hold only", () -> SeatId.of("A-1'; DROP TABLE seat;--")));
+        c.add(invalid("seat id with a newline", "may hold only", () -> SeatId.of("A\n1")));
+        c.add(invalid("null hold uuid", "must not be null", () -> HoldId.of(null)));
+        c.add(invalid("malformed hold id", "not a UUID", () -> HoldId.parse("not-a-uuid")));
+        c.add(invalid("blank ticket id", "must not be null or blank", () -> TicketId.parse(" ")));
+        c.add(invalid("malformed listing id", "not a UUID", () -> ListingId.parse("1234")));
+
+        // event specs
+        c.add(invalid("null spec", "spec", () -> client.createEvent(null)));
+        c.add(invalid("zero capacity", "capacity", () -> EventSpec.builder("e2").generalAdmission("g", 0, 1, 1)));
+        c.add(invalid("negative capacity", "capacity", () -> EventSpec.builder("e2").generalAdmission("g", -5, 1, 1)));
+        c.add(invalid("capacity above the limit", "capacity",
+                () -> EventSpec.builder("e2").generalAdmission("g", Limits.MAX_SECTION_CAPACITY + 1, 1, 1)));
+        c.add(invalid("zero buckets", "buckets", () -> EventSpec.builder("e2").generalAdmission("g", 10, 0, 1)));
+        c.add(invalid("too many buckets", "buckets",
+                () -> EventSpec.builder("e2").generalAdmission("g", 10_000, Limits.MAX_BUCKETS + 1, 1)));
+        c.add(invalid("more buckets than units", "buckets",
+                () -> EventSpec.builder("e2").generalAdmission("g", 5, 6, 1)));
+        c.add(invalid("negative face value", "faceValueMinor",
+                () -> EventSpec.builder("e2").generalAdmission("g", 5, 1, -1)));
+        c.add(invalid("overflowing face value", "faceValueMinor",
+                () -> EventSpec.builder("e2").generalAdmission("g", 5, 1, Long.MAX_VALUE)));
+        c.add(invalid("no seats", "seats", () -> EventSpec.builder("e2").reservedSeating("r", List.of(), 1)));
+        c.add(invalid("a seat twice", "twice",
+                () -> EventSpec.builder("e2").reservedSeating("r", List.of(SeatId.of("A-1"), SeatId.of("A-1")), 1)));
+        c.add(invalid("a null seat", "seat", () -> EventSpec.builder("e2").reservedSeating("r",
+                java.util.Arrays.asList(SeatId.of("A-1"), null), 1)));
+        c.add(invalid("no sections", "sections", () -> EventSpec.builder("e2").build()));
+        c.add(invalid("a section twice", "twice", () -> EventSpec.builder("e2").generalAdmission("g", 5, 1, 1)
+                .generalAdmission("g", 6, 1, 1).build()));
+        c.add(invalid("zero per-buyer cap", "perBuyerCap", () -> EventSpec.builder("e2").perBuyerCap(0)));
+        c.add(invalid("negative resale cap", "resaleCap", () -> EventSpec.builder("e2").resaleCapPercent(-1)));
+        c.add(invalid("blank event name", "name", () -> EventSpec.builder("e2").name(" ")));
+        c.add(invalid("oversized event name", "name", () -> EventSpec.builder("e2").name("n".repeat(201))));
+        c.add(invalid("event name with a control character", "control",
+                () -> EventSpec.builder("e2").name("a\u0000b")));
+        c.add(invalid("an existing event with other settings", "already exists",
+                () -> client.createEvent(EventSpec.builder(SHOW).generalAdmission("floor", 11, 2, 1_000).build())));
+        c.add(invalid("seat grid of zero rows", "rows", () -> SeatMap.grid(0, 5)));
+
+        // verification
+        c.add(invalid("verify: null event", "event", () -> client.verifyFan(null, FAN, ok)));
+        c.add(invalid("verify: null buyer", "buyer", () -> client.verifyFan(SHOW, null, ok)));
+        c.add(invalid("verify: null evidence", "evidence", () -> client.verifyFan(SHOW, FAN, null)));
+        c.add(invalid("verify: evidence not http", "http", () -> client.verifyFan(SHOW, FAN,
+                URI.create("file:///etc/passwd"))));
+        c.add(invalid("verify: evidence without host", "host", () -> client.verifyFan(SHOW, FAN,
+                URI.create("https:///nohost"))));
+        c.add(invalid("verify: oversized evidence", "2048", () -> client.verifyFan(SHOW, FAN,
+                URI.create("https://id.example/" + "a".repeat(2100)))));
+        c.add(unknown("verify: unknown event", "event", () -> client.verifyFan(EventId.of("nope"), FAN, ok)));
+        c.add(invalid("revoke: null buyer", "buyer", () -> client.revokeFan(SHOW, null)));
+        c.add(unknown("revoke: unknown event", "event", () -> client.revokeFan(EventId.of("nope"), FAN)));
+        c.add(invalid("verification: null event", "event", () -> client.verification(null, FAN)));
+
+        // holds
+        c.add(invalid("hold: null request", "request", () -> client.hold(null)));
+        c.add(invalid("hold: zero units", "units", () -> HoldRequest.units(SHOW, FLOOR, FAN, 0)));
+        c.add(invalid("hold: negative units", "units", () -> HoldRequest.units(SHOW, FLOOR, FAN, -3)));
+        c.add(invalid("hold: units above the per-hold limit", "units",
+                () -> HoldRequest.units(SHOW, FLOOR, FAN, Limits.MAX_UNITS_PER_HOLD + 1)));
+        c.add(invalid("hold: units above the section's capacity", "capacity",
+                () -> client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 11))));
+        c.add(invalid("hold: null buyer", "buyer", () -> HoldRequest.units(SHOW, FLOOR, null, 1)));
+        c.add(invalid("hold: null seat", "seat", () -> HoldRequest.seat(SHOW, BALCONY, null, FAN)));
+        c.add(invalid("hold: ttl too short", "ttl",
+                () -> HoldRequest.units(SHOW, FLOOR, FAN, 1).withTtl(Duration.ofMillis(10))));
+        c.add(invalid("hold: negative ttl", "ttl",
+                () -> HoldRequest.units(SHOW, FLOOR, FAN, 1).withTtl(Duration.ofSeconds(-5))));
+        c.add(invalid("hold: ttl too long", "ttl",
+                () -> HoldRequest.units(SHOW, FLOOR, FAN, 1).withTtl(Duration.ofDays(3))));
+        c.add(invalid("hold: several units of a seat", "units", () -> new HoldRequest(SHOW, BALCONY,
+                Optional.of(SeatId.of("A-1")), FAN, 2, Optional.empty(), Optional.empty())));
+        c.add(invalid("hold: a seat in a GA section", "general admission",
+                () -> client.hold(HoldRequest.seat(SHOW, FLOOR, SeatId.of("A-1"), FAN))));
+        c.add(invalid("hold: units of a seated section", "reserved seating",
+                () -> client.hold(HoldRequest.units(SHOW, BALCONY, FAN, 1))));
+        c.add(unknown("hold: unknown event", "event",
+                () -> client.hold(HoldRequest.units(EventId.of("nope"), FLOOR, FAN, 1))));
+        c.add(unknown("hold: unknown section", "section",
+                () -> client.hold(HoldRequest.units(SHOW, SectionId.of("nope"), FAN, 1))));
+        c.add(unknown("hold: unknown seat", "seat",
+                () -> client.hold(HoldRequest.seat(SHOW, BALCONY, SeatId.of("Q-9"), FAN))));
+        c.add(new Case("hold: a hold id reused for another buyer", KeyReusedException.class, "already used",
+                () -> client.hold(HoldRequest.units(SHOW, FLOOR, BuyerId.of("other"), 1).withHoldId(hold.id()))));
+        c.add(invalid("release: null", "hold", () -> client.release(null)));
+        c.add(unknown("release: unknown hold", "hold", () -> client.release(ghostHold)));
+        c.add(invalid("confirm: null", "hold", () -> client.confirm(null)));
+        c.add(unknown("confirm: unknown hold", "hold", () -> client.confirm(ghostHold)));
+        c.add(invalid("refund: null", "ticket", () -> client.refund(null)));
+        c.add(invalid("bulk release: null event", "event", () -> client.releaseHolds(null)));
+        c.add(unknown("bulk release: unknown event", "event", () -> client.releaseHolds(EventId.of("nope"))));
+        c.add(invalid("bulk refund: null event", "event", () -> client.refundAll(null)));
+        c.add(unknown("bulk refund: unknown event", "event", () -> client.refundAll(EventId.of("nope"))));
+        c.add(unknown("refund: unknown ticket", "ticket", () -> client.refund(TicketId.of(UUID.randomUUID()))));
+
+        // resale
+        c.add(invalid("list: null request", "request", () -> client.listForResale(null)));
+        c.add(invalid("list: zero ask", "askMinor", () -> ListingRequest.of(ticket.id(), FAN, 0)));
+        c.add(invalid("list: negative ask", "askMinor", () -> ListingRequest.of(ticket.id(), FAN, -100)));
+        c.add(invalid("list: overflowing ask", "askMinor", () -> ListingRequest.of(ticket.id(), FAN, Long.MAX_VALUE)));
+        c.add(invalid("list: null seller", "seller", () -> ListingRequest.of(ticket.id(), null, 100)));
+        c.add(unknown("list: unknown ticket", "ticket",
+                () -> client.listForResale(ListingRequest.of(TicketId.of(UUID.randomUUID()), FAN, 100))));
+        c.add(invalid("withdraw: null seller", "seller", () -> client.withdrawListing(listing.id(), null)));
+        c.add(unknown("withdraw: unknown listing", "listing",
+                () -> client.withdrawListing(ListingId.of(UUID.randomUUID()), FAN)));
+        c.add(invalid("buy: null buyer", "buyer", () -> client.buyListing(listing.id(), null)));
+        c.add(unknown("buy: unknown listing", "listing",
+                () -> client.buyListing(ListingId.of(UUID.randomUUID()), FAN)));
+        c.add(invalid("settle: null", "listing", () -> client.settle(null)));
+        c.add(unknown("settle: unknown listing", "listing", () -> client.settle(ListingId.of(UUID.randomUUID()))));
+        c.add(invalid("cancel sale: null", "listing", () -> client.cancelSale(null)));
+        c.add(unknown("cancel sale: unknown listing", "listing",
+                () -> client.cancelSale(ListingId.of(UUID.randomUUID()))));
+
+        // queries
+        c.add(invalid("unitsLeft: null section", "section", () -> client.unitsLeft(SHOW, null)));
+        c.add(unknown("unitsLeft: unknown section", "section", () -> client.unitsLeft(SHOW, SectionId.of("nope"))));
+        c.add(invalid("seats: a GA section", "general admission", () -> client.seats(SHOW, FLOOR)));
+        c.add(invalid("holdersOf: null seat", "seat", () -> client.holdersOf(SHOW, BALCONY, null)));
+        c.add(unknown("holdersOf: unknown seat", "seat", () -> client.holdersOf(SHOW, BALCONY, SeatId.of("Z-1"))));
+        c.add(invalid("findHold: null", "hold", () -> client.findHold(null)));
+        c.add(invalid("findTicket: null", "ticket", () -> client.findTicket(null)));
+        c.add(invalid("findListing: null", "listing", () -> client.findListing(null)));
+        c.add(invalid("ticketsOf: null buyer", "buyer", () -> client.ticketsOf(SHOW, null)));
+        c.add(unknown("ticketsOf: unknown event", "event", () -> client.ticketsOf(EventId.of("nope"), FAN)));
+        c.add(invalid("audit: null event", "event", () -> client.audit(null)));
+        c.add(unknown("audit: unknown event", "event", () -> client.audit(EventId.of("nope"))));
+        c.add(invalid("event: null", "event", () -> client.event(null)));
+
+        // client and policy configuration
+        c.add(invalid("builder: null store", "store", () -> TicketingClient.builder().store(null)));
+        c.add(invalid("builder: zero hold ttl", "defaultHoldTtl",
+                () -> TicketingClient.builder().defaultHoldTtl(Duration.ZERO)));
+        c.add(invalid("builder: negative sweep interval", "expirySweepInterval",
+                () -> TicketingClient.builder().expirySweepInterval(Duration.ofSeconds(-1))));
+        c.add(invalid("builder: combined holds out of range", "maxCombinedHolds",
+                () -> TicketingClient.builder().maxCombinedHolds(501)));
+        c.add(invalid("builder: blank name", "name", () -> TicketingClient.builder().name("")));
+        c.add(invalid("builder: null listener", "listener", () -> TicketingClient.builder().listener(null)));
+        c.add(invalid("policy: zero attempts", "maxAttempts", () -> RetryPolicy.builder().maxAttempts(0)));
+        return c;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyInvalidCallGetsATypedErrorAndChangesNothing() {
+        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            List<String> before = StoreDump.of(store);
+            assertThatThrownBy(c.call()::execute)
+                    .isInstanceOf(c.expected())
+                    .hasMessageContaining(c.messagePart())
+                    .satisfies(e -> assertThat(((DhamanaException) e).isRetryable()).isFalse());
+            assertThat(StoreDump.of(store)).as("rows after: %s", c.name()).isEqualTo(before);
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theInputThatReachedTheStoreWasStoredVerbatimNotInterpreted() {
+        // Ids are restricted to a safe alphabet, and free text (names, evidence URLs) travels as parameters: a
+        // name full of SQL comes back exactly as written.
+        return Stream.of(DynamicTest.dynamicTest("an event named like an injection", () -> {
+            String name = "Robert'); DROP TABLE event; -- \"quoted\" \\ back";
+            EventId id = EventId.of("odd-name");
+            client.createEvent(EventSpec.builder(id).name(name).generalAdmission("g", 1, 1, 1).build());
+            assertThat(client.event(id)).get().extracting(Event::name).isEqualTo(name);
+        }));
+    }
+}

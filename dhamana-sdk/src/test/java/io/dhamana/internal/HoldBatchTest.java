@@ -1,0 +1,74 @@
+package io.dhamana.internal;
+
+import io.dhamana.AuditReport;
+import io.dhamana.BuyerId;
+import io.dhamana.EventId;
+import io.dhamana.EventSpec;
+import io.dhamana.Hold;
+import io.dhamana.HoldId;
+import io.dhamana.Outcome;
+import io.dhamana.Rejection;
+import io.dhamana.SectionId;
+import io.dhamana.TicketingClient;
+import io.dhamana.engine.EngineStore;
+import io.dhamana.spi.TxMode;
+import io.dhamana.testkit.StoreDump;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One combined transaction serving several holds: each member gets its own outcome, refusals write nothing. */
+class HoldBatchTest {
+    @Test
+    void eachMemberOfABatchGetsItsOwnOutcome() {
+        try (EngineStore store = EngineStore.create();
+             TicketingClient client = TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO)
+                     .build()) {
+            EventId e = EventId.of("batch");
+            SectionId ga = SectionId.of("ga");
+            client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 2, 500).build());
+            for (String b : List.of("a", "b", "c", "d")) {
+                client.verifyFan(e, BuyerId.of(b), URI.create("https://id.example/" + b)).value();
+            }
+            SectionState section = new SectionState(
+                    store.inTransaction(TxMode.READ_ONLY, tx -> tx.event(e)).orElseThrow(),
+                    store.inTransaction(TxMode.READ_ONLY, tx -> tx.sections(e)).get(0));
+            List<Recipes.BatchMember> members = List.of(
+                    member("a", 2),    // fits
+                    member("bot", 1),  // never verified
+                    member("b", 3),    // fits: bucket 0 is full now, bucket 1 has 3
+                    member("a", 2),    // a would hold 4 of a cap of 3
+                    member("c", 1),    // the last unit, in bucket 0
+                    member("d", 1));   // nothing left anywhere
+            List<String> before = StoreDump.of(store);
+
+            List<Outcome<Hold>> outcomes = store.inTransaction(TxMode.READ_WRITE,
+                    tx -> Recipes.holdBatch(tx, section, 0, members));
+
+            assertThat(outcomes.get(0).isOk()).isTrue();
+            assertThat(outcomes.get(1).rejectionIfAny()).get().isInstanceOf(Rejection.NotVerified.class);
+            assertThat(outcomes.get(2).isOk()).isTrue();
+            assertThat(outcomes.get(3).rejectionIfAny()).get().isEqualTo(
+                    new Rejection.CapReached(e, BuyerId.of("a"), 3, 2, 2));
+            assertThat(outcomes.get(4).isOk()).isTrue();
+            assertThat(outcomes.get(5).rejectionIfAny()).get().isEqualTo(new Rejection.SoldOut(e, ga, 1, 0));
+            assertThat(StoreDump.of(store)).isNotEqualTo(before);
+
+            AuditReport audit = client.audit(e);
+            assertThat(audit.isClean()).as(audit.summary()).isTrue();
+            assertThat(audit.heldUnits()).isEqualTo(6);
+            assertThat(audit.unitsHeldEver()).isEqualTo(6); // refused members logged nothing
+            assertThat(client.unitsLeft(e, ga)).isZero();
+            assertThat(client.findHold(outcomes.get(0).value().id())).isPresent();
+        }
+    }
+
+    private static Recipes.BatchMember member(String buyer, int units) {
+        return new Recipes.BatchMember(HoldId.of(UUID.randomUUID()), BuyerId.of(buyer), units, Duration.ofMinutes(5));
+    }
+}
