@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * <pre>
  * PGOPTIONS='-c default_transaction_isolation=serializable' pgbench -n -M prepared \
  *     -f dhamana-jmh/src/main/resources/io/dhamana/jmh/pgbench/ga-hold.sql -c 16 -j 2 -T 30 --max-tries=0 \
- *     -D buckets=64 -D pool=125
+ *     -D buckets=64 -D pool=125 -D time_ordered=0
  * </pre>
  * after loading the schema and rows (see {@link #prepare}).
  */
@@ -184,6 +184,7 @@ public final class PgbenchBaseline {
         List<String> cmd = new ArrayList<>(List.of("pgbench", "-n", "-M", "prepared", "-f", script.toString(),
                 "-c", String.valueOf(clients), "-j", String.valueOf(threads), "-T", String.valueOf(seconds),
                 "--max-tries=0", "-D", "buckets=" + buckets, "-D", "pool=" + pool(clients),
+                "-D", "time_ordered=" + (isolation.equalsIgnoreCase("serializable") ? 0 : 1),
                 "-P", String.valueOf(Math.max(1, seconds / 5)), "-l", "--log-prefix=" + work.resolve("txlog")));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(db.libpq());

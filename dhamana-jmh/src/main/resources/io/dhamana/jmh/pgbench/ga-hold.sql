@@ -3,21 +3,23 @@
 -- buyer's allowance (guard: verified and under the cap), take one unit from a stock bucket (guard: no oversell),
 -- commit. Run with -M prepared (the JDBC driver prepares too) and the isolation set by PGOPTIONS.
 --
--- ALIGNED WITH THE POSTGRESQL STORE as its branch had it before it reached main (io.dhamana.jdbc.internal.Sql:
--- insertOperation, insertHold, chargeAllowance, takeUnits); re-check when those statements change. Differences
+-- ALIGNED WITH THE POSTGRESQL STORE (io.dhamana.jdbc.internal.Sql: insertOperation, insertHold, chargeAllowance,
+-- takeUnits; keys as PostgresStore.keyStrategy() chooses them); re-check when those statements change. Differences
 -- that remain, and why:
---   * the key is a UUIDv7 made here by the server (pgbench cannot make one); the store makes it in the JVM;
+--   * the key is made here by the server (pgbench cannot make one); the store makes it in the JVM. Like the store,
+--     a random UUID (v4) at SERIALIZABLE and a time-ordered one (v7) at the weaker levels (-D time_ordered=1);
 --   * pgbench sends BEGIN as its own round trip; pgjdbc sends it with the first statement;
 --   * the op key is read back from the first INSERT (RETURNING ... \gset) to reuse it as the hold id, where the
 --     store already has it;
 --   * a hold that finds its bucket empty is not moved to another bucket here (stock never runs out in a run).
 --
--- Variables (-D): buckets = stock rows, pool = buyers per client. A client keeps to bucket client_id % buckets, as
+-- Variables (-D): buckets = stock rows, pool = buyers per client, time_ordered = 1 for UUIDv7 keys. A client keeps to bucket client_id % buckets, as
 -- the SDK's least-busy selection spreads concurrent callers over distinct buckets; --max-tries retries a
 -- serialization failure with the same variables (same bucket, same buyer), immediately.
 \set bucket :client_id % :buckets
 \set buyer random(0, :pool - 1)
 BEGIN;
+\if :time_ordered
 INSERT INTO dhamana_pgbench.operation_log (op_key, operation, event_id, subject, actor, units, amount_minor, logged_at)
 SELECT k, 'HOLD', 'pgbench', k::text, 't' || :client_id::text || '-b' || :buyer::text, 1, 0, now()
 FROM (SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
@@ -25,6 +27,13 @@ FROM (SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
         FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid AS k) AS key
 ON CONFLICT (op_key) DO NOTHING
 RETURNING op_key AS hold_id \gset
+\else
+INSERT INTO dhamana_pgbench.operation_log (op_key, operation, event_id, subject, actor, units, amount_minor, logged_at)
+SELECT k, 'HOLD', 'pgbench', k::text, 't' || :client_id::text || '-b' || :buyer::text, 1, 0, now()
+FROM (SELECT gen_random_uuid() AS k) AS key
+ON CONFLICT (op_key) DO NOTHING
+RETURNING op_key AS hold_id \gset
+\endif
 INSERT INTO dhamana_pgbench.hold (id, event_id, section_id, seat_id, buyer_id, units, bucket, status, created_at,
                                   expires_at, unit_price_minor)
 VALUES (:hold_id, 'pgbench', 'floor', NULL, 't' || :client_id::text || '-b' || :buyer::text, 1, :bucket, 'HELD',
