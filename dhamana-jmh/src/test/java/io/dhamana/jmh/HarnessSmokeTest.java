@@ -68,6 +68,12 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void sdkOnPostgresPassesItsAuditWithAndWithoutCombining() throws RunnerException {
+        assertHeld(run("PostgresHoldBenchmark.hold", 2, "buckets", "2", "combining", "false"), 1);
+        assertHeld(run("PostgresHoldBenchmark.hold", 2, "buckets", "1", "combining", "true"), 1);
+    }
+
+    @Test
     void plainSqlBaselinesPassTheirAuditOnPostgres() throws RunnerException {
         assertHeld(run("HotRowBenchmark.hold", 2, "buckets", "2"), 1);
         assertHeld(run("SkipLockedBenchmark.hold", 2, "seats", "20000"), 1);
