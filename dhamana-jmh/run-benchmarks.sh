@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs the Dhamana benchmark suite with one command and rewrites docs/benchmarks.md and its charts.
 #
-#   dhamana-jmh/run-benchmarks.sh quick          # a few minutes: checks the harness, a first figure for every ratio
-#   dhamana-jmh/run-benchmarks.sh full           # the measured run, about two hours; use a quiet machine
+#   dhamana-jmh/run-benchmarks.sh quick          # about 7 minutes: checks the harness, a first figure for every ratio
+#   dhamana-jmh/run-benchmarks.sh full           # the measured run, about 2.5 hours; use a quiet machine
 #   dhamana-jmh/run-benchmarks.sh render full    # rewrite the page from dhamana-jmh/results/full/ without running
 #
 # Needs a JDK 17+ and Maven. PostgreSQL: an embedded server is started for the run (binaries come from Maven

@@ -10,10 +10,10 @@ import java.util.Map;
 
 /**
  * What one run of the suite measures, in order: the in-process engine first, then, per buyer count, the PostgreSQL
- * family back to back (JMH baselines, then pgbench at the same concurrency), so the pairs the ratios compare are
- * measured minutes apart on the same server.
+ * family back to back (the plain-SQL baselines, the SDK on PostgreSQL, then pgbench running the SDK's SQL at the same
+ * concurrency), so the pairs the ratios compare are measured minutes apart on the same server.
  *
- * <p>Two profiles: {@link #quick()} checks the harness and gives every ratio a first figure in a few minutes;
+ * <p>Two profiles: {@link #quick()} checks the harness and gives every ratio a first figure in about seven minutes;
  * {@link #full()} is the measured run (three forks for the engine, ten-second iterations on PostgreSQL).
  */
 public record Plan(String name, List<Step> steps) {
@@ -58,10 +58,12 @@ public record Plan(String name, List<Step> steps) {
 
         @Override
         public int estimateSeconds() {
-            // A fork costs about 3 s (JVM start, JMH, teardown) plus its setup; each iteration adds its time and
-            // about half a second of setup, audit and GC.
-            int perFork = 3 + setupSeconds + warmupIterations * warmupSeconds + iterations * iterationSeconds
-                    + (warmupIterations + iterations + 1) / 2;
+            // A fork costs about 2 s (JVM start, JMH, teardown) plus its setup. Each iteration adds its time, and on
+            // the engine (a fresh store, an audit of up to millions of holds, and a GC per iteration) about half a
+            // second more, growing with the thread count on a small machine.
+            int perIteration = gcBetweenIterations ? (1 + threads / 32) : 0;
+            int perFork = 2 + setupSeconds + warmupIterations * warmupSeconds + iterations * iterationSeconds
+                    + (warmupIterations + iterations) * perIteration / 2;
             return trials() * forks * perFork;
         }
     }
@@ -110,39 +112,39 @@ public record Plan(String name, List<Step> steps) {
         int[] buyers = {1, 4};
         Builder b = new Builder("smoke", new String[]{"1", "64"}, buyers);
         b.engineIterations(0, 1, 1, 1, 1).postgresIterations(0, 1, 1, 1).pgbenchSeconds(2).seats(50_000);
-        b.combining(new String[]{"1"}, new int[]{4});
+        b.combining(new String[]{"1"}, new int[]{4}, new int[]{4});
         b.engineLatency(new int[]{4}, new String[]{"64"});
-        b.postgresLatency(new int[]{4}, new String[]{"1"});
+        b.postgresLatency(new int[]{4}, new String[]{"1"}, true);
         b.indexScans(new int[]{4}, new String[]{"64"});
         return b.build();
     }
 
     /**
-     * About six minutes: 1, 16 and 64 buyers over 1, 8 and 64 buckets, one fork, short iterations. It validates the
+     * About seven minutes: 1, 16 and 64 buyers over 1, 8 and 64 buckets, one fork, short iterations. It validates the
      * harness and gives every ratio a first figure; its numbers are indicative only.
      */
     public static Plan quick() {
         int[] buyers = {1, 16, 64};
         Builder b = new Builder("quick", new String[]{"1", "8", "64"}, buyers);
         b.engineIterations(1, 1, 2, 1, 1).postgresIterations(1, 1, 2, 2).pgbenchSeconds(4).seats(200_000);
-        b.combining(new String[]{"1"}, buyers);
+        b.combining(new String[]{"1"}, buyers, new int[]{16, 64}).hotRowBuckets(new String[]{"1", "64"});
         b.engineLatency(new int[]{16}, new String[]{"1", "64"});
-        b.postgresLatency(new int[]{16}, new String[]{"1"});
+        b.postgresLatency(new int[]{16}, new String[]{"1", "64"}, false);
         b.indexScans(new int[]{16, 64}, new String[]{"1", "64"});
         return b.build();
     }
 
     /**
-     * The measured run, about two hours: 1, 4, 16 and 64 buyers over every bucket count from 1 to 64, three forks on
+     * The measured run, about two and a half hours: 1, 4, 16 and 64 buyers over every bucket count from 1 to 64, three forks on
      * the engine, ten-second iterations on PostgreSQL, thirty-second pgbench points.
      */
     public static Plan full() {
         String[] all = {"1", "2", "4", "8", "16", "32", "64"};
         Builder b = new Builder("full", all, BUYERS);
         b.engineIterations(3, 1, 5, 1, 3).postgresIterations(2, 5, 3, 10).pgbenchSeconds(30).seats(2_000_000);
-        b.combining(all, BUYERS);
+        b.combining(all, BUYERS, BUYERS);
         b.engineLatency(BUYERS, new String[]{"1", "8", "64"});
-        b.postgresLatency(new int[]{16, 64}, new String[]{"1", "64"});
+        b.postgresLatency(new int[]{16, 64}, new String[]{"1", "64"}, true);
         b.indexScans(new int[]{16, 64}, all);
         return b.build();
     }
@@ -165,10 +167,13 @@ public record Plan(String name, List<Step> steps) {
         private int seats;
         private String[] combiningBuckets = {};
         private int[] combiningBuyers = {};
+        private int[] pgCombiningBuyers = {};
+        private String[] hotRowBuckets;
         private int[] engineLatencyBuyers = {};
         private String[] engineLatencyBuckets = {};
         private int[] pgLatencyBuyers = {};
         private String[] pgLatencyBuckets = {};
+        private boolean baselineLatency;
         private int[] indexScanBuyers = {};
         private String[] indexScanBuckets = {};
 
@@ -176,6 +181,7 @@ public record Plan(String name, List<Step> steps) {
             this.name = name;
             this.buckets = buckets;
             this.buyers = buyers;
+            this.hotRowBuckets = buckets;
         }
 
         Builder engineIterations(int warmups, int warmupSeconds, int iterations, int seconds, int forks) {
@@ -205,9 +211,16 @@ public record Plan(String name, List<Step> steps) {
             return this;
         }
 
-        Builder combining(String[] buckets, int[] buyers) {
+        /** Combining runs: on the engine at {@code buyers}, on PostgreSQL at {@code pgBuyers}. */
+        Builder combining(String[] buckets, int[] buyers, int[] pgBuyers) {
             combiningBuckets = buckets;
             combiningBuyers = buyers;
+            pgCombiningBuyers = pgBuyers;
+            return this;
+        }
+
+        Builder hotRowBuckets(String[] buckets) {
+            hotRowBuckets = buckets;
             return this;
         }
 
@@ -217,9 +230,11 @@ public record Plan(String name, List<Step> steps) {
             return this;
         }
 
-        Builder postgresLatency(int[] buyers, String[] buckets) {
+        /** Latency runs of the SDK on PostgreSQL, and of the plain-SQL baselines too if {@code baselines}. */
+        Builder postgresLatency(int[] buyers, String[] buckets, boolean baselines) {
             pgLatencyBuyers = buyers;
             pgLatencyBuckets = buckets;
+            baselineLatency = baselines;
             return this;
         }
 
@@ -260,10 +275,17 @@ public record Plan(String name, List<Step> steps) {
             }
             String[] seatCount = {String.valueOf(seats)};
             for (int t : buyers) {
-                steps.add(postgres("HotRowBenchmark.hold", t, params("buckets", buckets), Mode.Throughput,
+                steps.add(postgres("HotRowBenchmark.hold", t, params("buckets", hotRowBuckets), Mode.Throughput,
                         pgIterations, 2));
                 steps.add(postgres("SkipLockedBenchmark.hold", t, params("seats", seatCount), Mode.Throughput,
                         pgIterations, Math.max(2, seats / 200_000)));
+                // The SDK right before pgbench runs its SQL at the same concurrency: the pair the overhead goal divides.
+                steps.add(postgres("PostgresHoldBenchmark.hold", t, sdkOnPostgres(buckets, "false"), Mode.Throughput,
+                        pgIterations, 4));
+                if (contains(pgCombiningBuyers, t) && combiningBuckets.length > 0) {
+                    steps.add(postgres("PostgresHoldBenchmark.hold", t, sdkOnPostgres(combiningBuckets, "true"),
+                            Mode.Throughput, pgIterations, 4));
+                }
                 for (String bk : buckets) {
                     steps.add(new PgbenchStep(Integer.parseInt(bk), t, "serializable",
                             PgbenchBaseline.Variant.AS_STORE, pgbenchSeconds));
@@ -276,12 +298,21 @@ public record Plan(String name, List<Step> steps) {
                 }
             }
             for (int t : pgLatencyBuyers) {
-                steps.add(postgres("HotRowBenchmark.hold", t, params("buckets", pgLatencyBuckets), Mode.SampleTime,
-                        Math.max(1, pgIterations / 2), 2));
-                steps.add(postgres("SkipLockedBenchmark.hold", t, params("seats", seatCount), Mode.SampleTime,
-                        Math.max(1, pgIterations / 2), Math.max(2, seats / 200_000)));
+                steps.add(postgres("PostgresHoldBenchmark.hold", t, sdkOnPostgres(pgLatencyBuckets, "false"),
+                        Mode.SampleTime, Math.max(1, pgIterations / 2), 4));
+                if (baselineLatency) {
+                    steps.add(postgres("HotRowBenchmark.hold", t, params("buckets", pgLatencyBuckets),
+                            Mode.SampleTime, Math.max(1, pgIterations / 2), 2));
+                    steps.add(postgres("SkipLockedBenchmark.hold", t, params("seats", seatCount), Mode.SampleTime,
+                            Math.max(1, pgIterations / 2), Math.max(2, seats / 200_000)));
+                }
             }
             return new Plan(name, List.copyOf(steps));
+        }
+
+        private static Map<String, String[]> sdkOnPostgres(String[] buckets, String combining) {
+            return params("buckets", buckets, "combining", new String[]{combining}, "isolation",
+                    new String[]{"SERIALIZABLE"});
         }
 
         private static boolean contains(int[] values, int v) {

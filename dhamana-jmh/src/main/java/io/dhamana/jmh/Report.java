@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  * Runs the whole benchmark suite with one command and writes the results and the benchmarks page.
  *
  * <pre>
- * dhamana-jmh/run-benchmarks.sh quick     # a few minutes: checks the harness, a first figure for every ratio
- * dhamana-jmh/run-benchmarks.sh full      # the measured run, about two hours, on a quiet machine
+ * dhamana-jmh/run-benchmarks.sh quick     # about 7 minutes: checks the harness, a first figure for every ratio
+ * dhamana-jmh/run-benchmarks.sh full      # the measured run, about 2.5 hours, on a quiet machine
  * dhamana-jmh/run-benchmarks.sh render quick|full   # rewrites the page from saved results
  * </pre>
  * which is {@code java -cp dhamana-jmh/target/benchmarks.jar io.dhamana.jmh.Report <profile> --root .}.
