@@ -1,9 +1,7 @@
 package io.dhamana.jmh;
 
 import io.dhamana.BuyerId;
-import io.dhamana.EventId;
 import io.dhamana.Limits;
-import io.dhamana.TicketingClient;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -20,7 +18,9 @@ import java.net.URI;
  * only the stock buckets are contended, which is what the benchmark is about.
  *
  * <p>The shared benchmark state sizes the pools with {@link #plan(long, int)} in its trial setup, which JMH runs
- * before any thread state is set up, and verifies every buyer with {@link #verifyAll}.
+ * before any thread state is set up, and names the client and event to hold at with
+ * {@link HoldWorkload#target}. Each thread then verifies its own buyers there, in parallel, the first time an
+ * iteration starts on a new event.
  */
 @State(Scope.Thread)
 public class BuyerPool {
@@ -29,6 +29,7 @@ public class BuyerPool {
 
     private BuyerId[] buyers;
     private int next;
+    private long verifiedFor = -1;
 
     /**
      * Sizes every thread's pool for a trial in which at most {@code units} units can be held at one event.
@@ -51,18 +52,7 @@ public class BuyerPool {
         return BuyerId.of("t" + thread + "-b" + i);
     }
 
-    /** Verifies every thread's buyers at the event. */
-    static void verifyAll(TicketingClient client, EventId event, int threads) {
-        int n = perThread;
-        for (int t = 0; t < threads; t++) {
-            for (int i = 0; i < n; i++) {
-                client.verifyFan(event, buyer(t, i), EVIDENCE).value();
-            }
-        }
-    }
-
     /** Takes this thread's buyers, as {@link #plan(long, int)} sized them. */
-
     @Setup(Level.Trial)
     public void setup(ThreadParams thread) {
         int n = perThread;
@@ -71,6 +61,19 @@ public class BuyerPool {
             buyers[i] = buyer(thread.getThreadIndex(), i);
         }
         next = 0;
+    }
+
+    /** Verifies this thread's buyers at the current target, once per event. */
+    @Setup(Level.Iteration)
+    public void verifyAtTarget() {
+        HoldWorkload.Target target = HoldWorkload.target();
+        if (target == null || target.generation() == verifiedFor) {
+            return;
+        }
+        for (BuyerId b : buyers) {
+            target.client().verifyFan(target.event(), b, EVIDENCE).value();
+        }
+        verifiedFor = target.generation();
     }
 
     /** The next buyer in turn. */

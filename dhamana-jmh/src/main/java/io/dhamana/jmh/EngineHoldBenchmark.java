@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Audit.</b> After every iteration {@code client.audit(event)} must be clean, show nothing oversold, and count
  * exactly the units callers were told they hold; otherwise the trial throws from its {@code @TearDown(Level.Trial)}.
+ * The audit runs on thread 0 once all threads have stopped ({@link HoldCounters}), and every thread verifies its own
+ * buyers when an iteration starts, so no work is left to a shared iteration setup or teardown (JMH makes the other
+ * threads spin through those).
  *
  * <pre>
  * java -jar dhamana-jmh/target/benchmarks.jar EngineHoldBenchmark -t 16 -p buckets=1,64 -p combining=false \
@@ -64,29 +67,25 @@ public class EngineHoldBenchmark {
     public boolean combining;
 
     private final TrialAudit audit = new TrialAudit("SDK on the in-process engine", HoldWorkload.CLEAN);
-    private int threads;
     private int iteration;
     private EngineStore store;
     private TicketingClient client;
     private EventId event;
 
     /** Sizes the buyer pools for the trial's thread count. */
-
     @Setup(Level.Trial)
     public void trial(BenchmarkParams params) {
-        threads = params.getThreads();
-        HoldCounters.startTrial();
-        BuyerPool.plan(CAPACITY, threads);
+        HoldCounters.startTrial(this::auditAndDrop);
+        BuyerPool.plan(CAPACITY, params.getThreads());
     }
 
     /** A fresh store, event and verified buyers for every iteration. */
-
     @Setup(Level.Iteration)
     public void freshStore() {
         store = EngineStore.create();
         client = HoldWorkload.client(store, combining);
         event = HoldWorkload.createEvent(client, "engine-" + iteration++, CAPACITY, buckets);
-        BuyerPool.verifyAll(client, event, threads);
+        HoldWorkload.target(client, event); // each thread verifies its own buyers there
     }
 
     /** One hold of one unit by the thread's next buyer. */
@@ -95,10 +94,8 @@ public class EngineHoldBenchmark {
         return HoldWorkload.hold(client, event, buyers, counters);
     }
 
-    /** Audits the iteration's event, then drops the store so its holds can be collected. */
-
-    @TearDown(Level.Iteration)
-    public void auditAndDrop() {
+    /** Audits the iteration's event, then drops the store so its holds can be collected (thread 0, see HoldCounters). */
+    void auditAndDrop() {
         AuditReport report = client.audit(event);
         audit.check(report, HoldCounters.holdsThisIteration());
         client.close();
@@ -108,9 +105,9 @@ public class EngineHoldBenchmark {
     }
 
     /** Fails the trial if any iteration's audit failed. */
-
     @TearDown(Level.Trial)
     public void verdict() {
+        HoldCounters.awaitIterationEnds();
         audit.verdict();
     }
 }

@@ -12,6 +12,7 @@ import io.dhamana.TicketingClient;
 import io.dhamana.spi.TicketStore;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The general-admission hold workload shared by the SDK benchmarks, whatever the store. */
 final class HoldWorkload {
@@ -22,7 +23,23 @@ final class HoldWorkload {
     /** What a passed SDK audit means. */
     static final String CLEAN = "every report clean, nothing oversold, every reported hold in the rows";
 
+    /** Where the benchmark threads hold now; a new generation for every new client or event. */
+    record Target(TicketingClient client, EventId event, long generation) {}
+
+    private static final AtomicLong GENERATIONS = new AtomicLong();
+    private static volatile Target target;
+
     private HoldWorkload() {}
+
+    /** Points the benchmark threads (their {@link BuyerPool}s) at a client and event. */
+    static void target(TicketingClient client, EventId event) {
+        target = new Target(client, event, GENERATIONS.incrementAndGet());
+    }
+
+    /** The current target, or null before the first. */
+    static Target target() {
+        return target;
+    }
 
     /**
      * A client as an application would build one, with the default retry policy and bucket selection, no

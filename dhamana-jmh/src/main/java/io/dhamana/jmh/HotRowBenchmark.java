@@ -62,7 +62,6 @@ public class HotRowBenchmark {
         PreparedStatement take;
 
         /** One autocommit connection at READ COMMITTED per benchmark thread. */
-
         @Setup(Level.Trial)
         public void open() throws SQLException {
             connection = BenchDatabase.coordinates().connect();
@@ -73,7 +72,6 @@ public class HotRowBenchmark {
         }
 
         /** Closes the thread's connection. */
-
         @TearDown(Level.Trial)
         public void close() throws SQLException {
             connection.close();
@@ -81,10 +79,9 @@ public class HotRowBenchmark {
     }
 
     /** Recreates the stock table for the trial. */
-
     @Setup(Level.Trial)
     public void createStock() {
-        HoldCounters.startTrial();
+        HoldCounters.startTrial(() -> told += HoldCounters.holdsThisIteration());
         BenchDatabase.execute(
                 "DROP TABLE IF EXISTS bench_stock",
                 "CREATE TABLE bench_stock (bucket int PRIMARY KEY, remaining bigint NOT NULL CHECK (remaining >= 0))"
@@ -109,15 +106,10 @@ public class HotRowBenchmark {
 
     /** Adds the iteration's reported holds to the trial's total. */
 
-    @TearDown(Level.Iteration)
-    public void tally() {
-        told += HoldCounters.holdsThisIteration();
-    }
-
     /** Checks the stock against the holds reported, and fails the trial if they disagree. */
-
     @TearDown(Level.Trial)
     public void auditStock() {
+        HoldCounters.awaitIterationEnds();
         long negative = BenchDatabase.queryLong("SELECT count(*) FROM bench_stock WHERE remaining < 0");
         long taken = BenchDatabase.queryLong("SELECT coalesce(sum(" + UNITS_PER_ROW + " - remaining), 0)::bigint"
                 + " FROM bench_stock");

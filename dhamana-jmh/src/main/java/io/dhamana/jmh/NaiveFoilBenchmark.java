@@ -89,7 +89,6 @@ public class NaiveFoilBenchmark {
         BuyerId buyer;
 
         /** Names the thread's buyer. */
-
         @Setup(Level.Trial)
         public void setup(ThreadParams thread) {
             buyer = BuyerPool.buyer(thread.getThreadIndex(), 0);
@@ -97,14 +96,12 @@ public class NaiveFoilBenchmark {
     }
 
     /** Starts counting for a new trial. */
-
     @Setup(Level.Trial)
     public void trial() {
-        HoldCounters.startTrial();
+        HoldCounters.startTrial(this::auditDrops);
     }
 
     /** Opens the iteration's first drop. */
-
     @Setup(Level.Iteration)
     public void firstDrop() {
         current.set(new Drop("drop-" + drops.incrementAndGet(), dropCapacity));
@@ -143,10 +140,8 @@ public class NaiveFoilBenchmark {
         }
     }
 
-    /** Audits every drop of the iteration, reports what was oversold, and lets the drops go. */
-
-    @TearDown(Level.Iteration)
-    public void auditDrops() {
+    /** Audits every drop of the iteration, reports what was oversold, and lets the drops go (thread 0). */
+    void auditDrops() {
         List<Drop> all = new ArrayList<>(retired);
         all.add(current.get());
         retired.clear();
@@ -173,9 +168,9 @@ public class NaiveFoilBenchmark {
     }
 
     /** Fails the trial if an audit found more broken than the foil breaks by design. */
-
     @TearDown(Level.Trial)
     public void verdict() {
+        HoldCounters.awaitIterationEnds();
         audit.verdict();
         System.out.printf("# The naive foil oversold %,d unit(s) over %,d drop(s) of %,d (warm-up included)%n",
                 oversoldTotal, drops.get(), dropCapacity);

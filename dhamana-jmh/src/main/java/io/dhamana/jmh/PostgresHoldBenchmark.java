@@ -71,10 +71,11 @@ public class PostgresHoldBenchmark {
     private EventId event;
     private long told;
 
+    /** An empty schema, a store with one connection per thread, and a new event to hold at. */
     @Setup(Level.Trial)
     public void trial(BenchmarkParams params) {
         int threads = params.getThreads();
-        HoldCounters.startTrial();
+        HoldCounters.startTrial(() -> told += HoldCounters.holdsThisIteration());
         BuyerPool.plan(CAPACITY, threads);
         BenchDatabase.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         BenchDatabase.Coordinates db = BenchDatabase.coordinates();
@@ -86,9 +87,8 @@ public class PostgresHoldBenchmark {
                 .build();
         client = HoldWorkload.client(store, combining);
         event = HoldWorkload.createEvent(client, "pg-" + buckets + "-" + threads, CAPACITY, buckets);
-        BuyerPool.verifyAll(client, event, threads);
-        BenchDatabase.execute("VACUUM ANALYZE " + SCHEMA + ".stock_bucket", "VACUUM ANALYZE " + SCHEMA + ".allowance",
-                "CHECKPOINT");
+        HoldWorkload.target(client, event); // each thread verifies its own buyers when the first iteration starts
+        BenchDatabase.execute("VACUUM ANALYZE " + SCHEMA + ".stock_bucket", "CHECKPOINT");
     }
 
     /** One hold of one unit by the thread's next buyer. */
@@ -97,13 +97,10 @@ public class PostgresHoldBenchmark {
         return HoldWorkload.hold(client, event, buyers, counters);
     }
 
-    @TearDown(Level.Iteration)
-    public void tally() {
-        told += HoldCounters.holdsThisIteration();
-    }
-
+    /** Audits the trial's event once thread 0 has tallied the last iteration, then closes the client and store. */
     @TearDown(Level.Trial)
     public void auditAndClose() {
+        HoldCounters.awaitIterationEnds();
         try {
             AuditReport report = client.audit(event);
             audit.check(report, told);

@@ -66,7 +66,6 @@ public class SkipLockedBenchmark {
         int holder;
 
         /** One READ COMMITTED connection (autocommit off) per benchmark thread. */
-
         @Setup(Level.Trial)
         public void open(ThreadParams thread) throws SQLException {
             holder = thread.getThreadIndex() + 1;
@@ -79,7 +78,6 @@ public class SkipLockedBenchmark {
         }
 
         /** Closes the thread's connection. */
-
         @TearDown(Level.Trial)
         public void close() throws SQLException {
             connection.rollback();
@@ -88,10 +86,9 @@ public class SkipLockedBenchmark {
     }
 
     /** Recreates the seat table for the trial. */
-
     @Setup(Level.Trial)
     public void createSeats() {
-        HoldCounters.startTrial();
+        HoldCounters.startTrial(() -> told += HoldCounters.holdsThisIteration());
         BenchDatabase.execute(
                 "DROP TABLE IF EXISTS bench_seat",
                 "CREATE TABLE bench_seat (id int PRIMARY KEY, status smallint NOT NULL DEFAULT 0, holder int)",
@@ -122,15 +119,10 @@ public class SkipLockedBenchmark {
 
     /** Adds the iteration's reported holds to the trial's total. */
 
-    @TearDown(Level.Iteration)
-    public void tally() {
-        told += HoldCounters.holdsThisIteration();
-    }
-
     /** Checks the claimed rows against the holds reported, and fails the trial if they disagree. */
-
     @TearDown(Level.Trial)
     public void auditSeats() {
+        HoldCounters.awaitIterationEnds();
         long claimed = BenchDatabase.queryLong("SELECT count(*) FROM bench_seat WHERE status = 1");
         long orphans = BenchDatabase.queryLong("SELECT count(*) FROM bench_seat WHERE status = 1 AND holder IS NULL");
         if (claimed != told || orphans != 0) {

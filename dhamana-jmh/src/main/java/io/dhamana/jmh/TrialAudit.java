@@ -16,6 +16,8 @@ final class TrialAudit {
     private final List<String> failures = new ArrayList<>();
     private int audits;
     private long units;
+    /** Audits counted by the latest verdict in this JVM, for the harness's own tests. */
+    static volatile int lastVerdictAudits;
 
     /**
      * @param what     the benchmark, in words
@@ -61,6 +63,7 @@ final class TrialAudit {
      * @throws IllegalStateException listing every failed check
      */
     void verdict() {
+        lastVerdictAudits = audits;
         if (!failures.isEmpty()) {
             throw new IllegalStateException(what + ": " + failures.size() + " of " + audits + " audits failed:\n  "
                     + String.join("\n  ", failures));

@@ -44,7 +44,7 @@ class HarnessSmokeTest {
         for (RunResult r : results) {
             Map<String, Result> secondary = r.getSecondaryResults();
             assertThat(secondary).containsKeys("holds", "conflicts", "retries", "soldOut", "rejected", "failed",
-                    "oversold");
+                    "oversold", "holdsPerSecond");
             assertThat(secondary.get("holds").getScore()).isPositive();
             assertThat(secondary.get("rejected").getScore()).isZero();
             assertThat(secondary.get("failed").getScore()).isZero();
@@ -55,6 +55,8 @@ class HarnessSmokeTest {
     void engineHoldsWithAndWithoutCombiningPassTheirAudit() throws RunnerException {
         Collection<RunResult> results = run("EngineHoldBenchmark.hold", 2, "buckets", "4", "combining", "false");
         assertHeld(results, 1);
+        // One audit per iteration, the last one included: the trial's verdict waits for it.
+        assertThat(TrialAudit.lastVerdictAudits).isEqualTo(2);
         assertThat(results.iterator().next().getSecondaryResults().get("oversold").getScore()).isZero();
         assertHeld(run("EngineHoldBenchmark.hold", 2, "buckets", "1", "combining", "true"), 1);
     }

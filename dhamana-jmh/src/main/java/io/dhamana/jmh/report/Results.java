@@ -26,10 +26,18 @@ public record Results(Map<String, Object> run, List<Point> throughput, List<Late
      * One throughput figure. {@code buckets} is 0 for a series without buckets.
      *
      * @param error JMH's 99.9% confidence half-width in holds per second (NaN when it has too few samples)
+     * @param wallHoldsPerSecond the wall-clock check ({@code io.dhamana.jmh.WallClock}), mean over iterations; NaN
+     *                           where there is none (pgbench, older results)
      */
     public record Point(Series series, int buckets, int buyers, double holdsPerSecond, double error,
                         double conflictsPerHold, double retriesPerHold, double soldOutPerHold, double failedPerHold,
-                        double oversoldPerHold) {}
+                        double oversoldPerHold, double wallHoldsPerSecond) {
+
+        /** Wall-clock holds per second divided by JMH's figure: near 1 when JMH's per-thread timing holds up. */
+        public double wallClockRatio() {
+            return holdsPerSecond > 0 ? wallHoldsPerSecond / holdsPerSecond : Double.NaN;
+        }
+    }
 
     /** Latency percentiles of one point, in milliseconds. */
     public record Latency(Series series, int buckets, int buyers, double p50, double p90, double p99, double p999,
@@ -86,7 +94,8 @@ public record Results(Map<String, Object> run, List<Point> throughput, List<Late
             double share = calls > 0 ? holds / calls : 1;
             points.put(key, new Point(series, buckets, buyers, score * share, error * share,
                     per(sec, "conflicts", holds), per(sec, "retries", holds), per(sec, "soldOut", holds),
-                    per(sec, "failed", holds), per(sec, "oversold", holds)));
+                    per(sec, "failed", holds), per(sec, "oversold", holds), meanOfRaw(Json.obj(sec,
+                            "holdsPerSecond"))));
         } else if (mode.equals("sample")) {
             Map<String, Object> pct = Json.obj(primary, "scorePercentiles");
             double toMs = unitToMillis(Json.str(primary, "scoreUnit", "us/op"));
@@ -108,7 +117,7 @@ public record Results(Map<String, Object> run, List<Point> throughput, List<Late
         String key = series.key() + "/" + buckets + "/" + buyers;
         points.put(key, new Point(series, buckets, buyers, Json.number(m.get("tps")), Double.NaN,
                 tx > 0 ? retries / tx : Double.NaN, tx > 0 ? retries / tx : Double.NaN, 0,
-                tx > 0 ? failed / tx : Double.NaN, 0));
+                tx > 0 ? failed / tx : Double.NaN, 0, Double.NaN));
         Map<String, Object> pct = Json.obj(e, "latencyPercentilesMs");
         if (!pct.isEmpty()) {
             latencies.put(key, new Latency(series, buckets, buyers, Json.number(pct.get("50.0")),
@@ -120,6 +129,27 @@ public record Results(Map<String, Object> run, List<Point> throughput, List<Late
     private static double secondary(Map<String, Object> sec, String name) {
         double v = Json.number(Json.obj(sec, name).get("score"));
         return Double.isNaN(v) ? 0 : v;
+    }
+
+    /**
+     * The mean of a metric's per-iteration values. JMH's score for an {@code EVENTS} counter is their sum over
+     * iterations, which is not what a rate check wants.
+     */
+    private static double meanOfRaw(Map<String, Object> metric) {
+        double sum = 0;
+        int n = 0;
+        for (Object fork : Json.list(metric, "rawData")) {
+            if (fork instanceof List<?> values) {
+                for (Object v : values) {
+                    double d = Json.number(v);
+                    if (!Double.isNaN(d)) {
+                        sum += d;
+                        n++;
+                    }
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     private static double per(Map<String, Object> sec, String name, double holds) {

@@ -62,7 +62,7 @@ class PageTest {
                 .contains("engine, one bucket, 64 buyers: combining on ÷ off | ≥ 10× | 12× | yes |")
                 .contains("engine at 64 buckets, best buyer count (64) | ≥ 1,000,000 holds/s | 900,000 holds/s"
                         + " | **no** |")
-                .contains("| pgbench · SDK hold SQL · SERIALIZABLE | 64 | 64 | 2.00 | 2.00 |");
+                .contains("| pgbench · SDK hold SQL · SERIALIZABLE | 64 | 64 | 2.00 | 2.00 | 0 | 0 | 0 |  |");
         assertThat(Files.readString(docs.resolve(Page.BUCKETS_SVG))).startsWith("<svg").contains("polyline");
         assertThat(Files.readString(docs.resolve(Page.HOT_SVG))).startsWith("<svg");
 
