@@ -37,9 +37,14 @@ public class BuyerPool {
      * @return buyers per thread
      */
     static int plan(long units, int threads) {
-        long total = Math.max(1, (2 * units + Limits.MAX_PER_BUYER_CAP - 1) / Limits.MAX_PER_BUYER_CAP);
-        perThread = (int) Math.max(2, (total + threads - 1) / threads);
+        perThread = poolSize(units, threads);
         return perThread;
+    }
+
+    /** Buyers per thread so that twice a thread's share of {@code units} stays within the per-buyer cap. */
+    static int poolSize(long units, int threads) {
+        long total = Math.max(1, (2 * units + Limits.MAX_PER_BUYER_CAP - 1) / Limits.MAX_PER_BUYER_CAP);
+        return (int) Math.max(2, (total + threads - 1) / threads);
     }
 
     /** Buyers per thread in the current trial. */

@@ -39,13 +39,13 @@ import java.util.regex.Pattern;
  * <pre>
  * PGOPTIONS='-c default_transaction_isolation=serializable' pgbench -n -M prepared \
  *     -f dhamana-jmh/src/main/resources/io/dhamana/jmh/pgbench/ga-hold.sql -c 16 -j 2 -T 30 --max-tries=0 \
- *     -D buckets=64 -D pool=125 -D time_ordered=0
+ *     -D buckets=64 -D pool=25 -D time_ordered=0
  * </pre>
  * after loading the schema and rows (see {@link #prepare}).
  */
 public final class PgbenchBaseline {
-    /** Units for sale per point: the SDK's largest section. */
-    static final int CAPACITY = 10_000_000;
+    /** Units for sale per point: as many as the SDK-on-PostgreSQL benchmark, so both keep as many buyer rows. */
+    static final int CAPACITY = PostgresHoldBenchmark.CAPACITY;
     static final String EVENT = "pgbench";
 
     /** Session settings for the run. */
@@ -139,8 +139,7 @@ public final class PgbenchBaseline {
 
     /** Buyers per client, sized like {@link BuyerPool#plan(long, int)}. */
     static int pool(int clients) {
-        long total = (2L * CAPACITY + 9_999) / 10_000;
-        return (int) Math.max(2, (total + clients - 1) / clients);
+        return BuyerPool.poolSize(CAPACITY, clients);
     }
 
     /** Recreates the tables and loads stock and verified buyers for one point. */
