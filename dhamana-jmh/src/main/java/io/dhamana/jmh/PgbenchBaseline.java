@@ -1,5 +1,7 @@
 package io.dhamana.jmh;
 
+import io.dhamana.postgres.PostgresStore;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,10 +32,11 @@ import java.util.regex.Pattern;
  * serialization failures are retried (immediately, with the same bucket) until the time is up. This is the ceiling
  * for the SDK on PostgreSQL: the same statements with no JVM, no pool and no client logic.
  *
- * <p>Before every point the tables are recreated ({@code pgbench/ga-hold-schema.sql}) with {@value #CAPACITY} units
- * over the buckets and {@code pool} verified buyers per client (capped at the SDK's highest per-buyer cap, sized like
- * {@link BuyerPool}). After it, an audit: no bucket below zero, and the units taken from stock, the hold rows, the
- * operation-log rows and the allowances charged all agree.
+ * <p>Before every point the schema {@value #SCHEMA} is dropped and the SDK's PostgreSQL store installs its own
+ * tables there (so pgbench writes exactly the rows, constraints and indexes the SDK writes), then
+ * {@value #CAPACITY} units go into the buckets and {@code pool} verified buyers per client into the allowances
+ * (capped at the SDK's highest per-buyer cap, sized like {@link BuyerPool}). After it, an audit: no bucket below zero,
+ * and the units taken from stock, the hold rows, the operation-log rows and the allowances charged all agree.
  *
  * <p>The runner ({@link Report}) calls this; by hand it is, for 16 clients on 64 buckets:
  * <pre>
@@ -41,12 +44,14 @@ import java.util.regex.Pattern;
  *     -f dhamana-jmh/src/main/resources/io/dhamana/jmh/pgbench/ga-hold.sql -c 16 -j 2 -T 30 --max-tries=0 \
  *     -D buckets=64 -D pool=25 -D time_ordered=0
  * </pre>
- * after loading the schema and rows (see {@link #prepare}).
+ * after installing the schema and loading the rows (see {@link #prepare}).
  */
 public final class PgbenchBaseline {
     /** Units for sale per point: as many as the SDK-on-PostgreSQL benchmark, so both keep as many buyer rows. */
     static final int CAPACITY = PostgresHoldBenchmark.CAPACITY;
     static final String EVENT = "pgbench";
+    /** The schema pgbench works in, never the application's. */
+    static final String SCHEMA = "dhamana_pgbench";
 
     /** Session settings for the run. */
     public enum Variant {
@@ -142,14 +147,13 @@ public final class PgbenchBaseline {
         return BuyerPool.poolSize(CAPACITY, clients);
     }
 
-    /** Recreates the tables and loads stock and verified buyers for one point. */
+    /** Recreates the store's tables and loads stock and verified buyers for one point. */
     void prepare(int buckets, int clients) throws SQLException {
+        BenchDatabase.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        // Building the store installs its schema: the same DDL the SDK runs, so the two cannot drift apart.
+        PostgresStore.builder().jdbcUrl(db.jdbcUrl()).user(db.user()).password(db.password()).schema(SCHEMA)
+                .maxPoolSize(1).build().close();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            for (String ddl : resource("ga-hold-schema.sql").split("(?m)^;;\\s*$")) {
-                if (!ddl.strip().isEmpty() && !ddl.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
-                    s.execute(ddl);
-                }
-            }
             try (PreparedStatement b = c.prepareStatement("INSERT INTO dhamana_pgbench.stock_bucket"
                     + " (event_id, section_id, bucket, remaining) VALUES ('" + EVENT + "', 'floor', ?, ?)")) {
                 for (int i = 0; i < buckets; i++) {

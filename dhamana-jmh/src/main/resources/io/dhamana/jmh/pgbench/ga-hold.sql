@@ -1,7 +1,8 @@
 -- One general-admission hold of one unit, as raw SQL: the statements the SDK's PostgreSQL store issues for
 -- client.hold(...), in the recipe's order (Recipes.hold): append to the operation log, insert the hold, charge the
 -- buyer's allowance (guard: verified and under the cap), take one unit from a stock bucket (guard: no oversell),
--- commit. Run with -M prepared (the JDBC driver prepares too) and the isolation set by PGOPTIONS.
+-- commit. Run with -M prepared (the JDBC driver prepares too) and the isolation set by PGOPTIONS, against the
+-- store's own tables, which PgbenchBaseline has the store install in schema dhamana_pgbench.
 --
 -- ALIGNED WITH THE POSTGRESQL STORE (io.dhamana.jdbc.internal.Sql: insertOperation, insertHold, chargeAllowance,
 -- takeUnits; keys as PostgresStore.keyStrategy() chooses them); re-check when those statements change. Differences
