@@ -31,17 +31,18 @@ import java.util.concurrent.TimeUnit;
  * <p>Concurrency is JMH's thread count ({@code -t}); the runner sweeps 1, 4, 16 and 64. {@code combining} turns on
  * the client's hold combining (concurrent holds on one bucket served by one transaction).
  *
- * <p><b>Memory.</b> The engine keeps every hold (a few hundred bytes each, with its log row and versions), and it
- * can make millions a second. So each <em>iteration</em> starts from a fresh store and a fresh event of
- * {@value #CAPACITY} units (the largest section allowed, ten seconds of stock at a million holds a second), and is
- * audited when it ends; the heap is fixed at 4 GB and JMH runs a GC between iterations ({@code -gc true}). One
- * iteration of a few seconds therefore never runs out of stock or memory.
+ * <p><b>Memory.</b> The engine keeps every hold: about 600 bytes each with its log row and versions (measured with
+ * 500,000 holds), and it can make a million or more a second. So each <em>iteration</em> starts from a fresh store
+ * and a fresh event of {@value #CAPACITY} units (the largest section allowed, ten seconds of stock at a million holds
+ * a second), and is audited when it ends; the heap is fixed at 4 GB (room for about six million holds) and JMH runs a
+ * GC between iterations ({@code -gc true}). Iterations of a second or two therefore run out of neither stock nor
+ * memory; longer ones at higher rates would need a larger heap.
  *
  * <p><b>Audit.</b> After every iteration {@code client.audit(event)} must be clean, show nothing oversold, and count
  * exactly the units callers were told they hold; otherwise the trial throws from its {@code @TearDown(Level.Trial)}.
  * The audit runs on thread 0 once all threads have stopped ({@link HoldCounters}), and every thread verifies its own
- * buyers when an iteration starts, so no work is left to a shared iteration setup or teardown (JMH makes the other
- * threads spin through those).
+ * buyers when an iteration starts; the shared iteration setup only makes the store and event, because JMH makes the
+ * other threads spin while it runs.
  *
  * <pre>
  * java -jar dhamana-jmh/target/benchmarks.jar EngineHoldBenchmark -t 16 -p buckets=1,64 -p combining=false \

@@ -27,8 +27,10 @@ public final class Page {
             Series.FOIL.key(), "`NaiveCountThenInsert` on the engine: count what is sold, insert if there is room;"
                     + " no guard row, no retries. Sold as back-to-back drops of 1,000 units so its oversell shows;"
                     + " the audit's oversold units are in the per-hold table.",
-            Series.PG_SDK.key(), "`client.hold(...)` through the SDK's PostgreSQL store at SERIALIZABLE, pool size"
-                    + " = buyers, same workload as the engine line; a new event per trial, audited after it.",
+            Series.PG_SDK.key(), "`client.hold(...)` through the SDK's PostgreSQL store at SERIALIZABLE (as it"
+                    + " connects by default), one pooled connection per buyer, the same workload as the engine line;"
+                    + " an empty schema and a new event of 2,000,000 units per trial, audited after it.",
+            Series.PG_SDK_COMBINING.key(), "The same with `.combining(true)`.",
             Series.PGBENCH.key(), "The SDK's hold transaction as raw SQL (`pgbench/ga-hold.sql`: log row, hold row,"
                     + " allowance charge, bucket decrement, commit) run by pgbench at the same concurrency,"
                     + " `-M prepared`, `--max-tries=0` (immediate retries); client *i* keeps to bucket *i* mod N.",
