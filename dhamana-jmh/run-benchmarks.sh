@@ -3,7 +3,9 @@
 #
 #   dhamana-jmh/run-benchmarks.sh quick          # about 7 minutes: checks the harness, a first figure for every ratio
 #   dhamana-jmh/run-benchmarks.sh full           # the measured run, about 2.5 hours; use a quiet machine
+#   dhamana-jmh/run-benchmarks.sh smoke          # about 2 minutes: checks the runner end to end; page left alone
 #   dhamana-jmh/run-benchmarks.sh render full    # rewrite the page from dhamana-jmh/results/full/ without running
+#   dhamana-jmh/run-benchmarks.sh full --note "…" # a note printed at the top of the page
 #
 # Needs a JDK 17+ and Maven. PostgreSQL: an embedded server is started for the run (binaries come from Maven
 # Central with the build); to use an existing one instead, set DHAMANA_BENCH_JDBC_URL (and DHAMANA_BENCH_USER,

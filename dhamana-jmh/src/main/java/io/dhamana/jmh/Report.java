@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * dhamana-jmh/run-benchmarks.sh quick     # about 7 minutes: checks the harness, a first figure for every ratio
  * dhamana-jmh/run-benchmarks.sh full      # the measured run, about 2.5 hours, on a quiet machine
+ * dhamana-jmh/run-benchmarks.sh smoke     # about 2 minutes: checks the runner end to end; leaves the page alone
  * dhamana-jmh/run-benchmarks.sh render quick|full   # rewrites the page from saved results
  * </pre>
  * which is {@code java -cp dhamana-jmh/target/benchmarks.jar io.dhamana.jmh.Report <profile> --root .}.
@@ -194,10 +195,15 @@ public final class Report {
         run.put("loadAverageAtEnd", loadAverage());
         run.put("failedSteps", failures);
         save();
-        Page.render(results, root.resolve("docs"));
-        System.out.printf("%nDone in %s, %d failed step(s). Wrote %s and %s.%n",
-                clock(Duration.between(started, Instant.now()).toSeconds()), failures,
-                root.relativize(results), root.relativize(root.resolve("docs/benchmarks.md")));
+        String wrote = root.relativize(results).toString();
+        if (plan.name().equals("smoke")) {
+            wrote += " (the smoke profile leaves docs/benchmarks.md alone)";
+        } else {
+            Page.render(results, root.resolve("docs"));
+            wrote += " and " + root.relativize(root.resolve("docs/benchmarks.md"));
+        }
+        System.out.printf("%nDone in %s, %d failed step(s). Wrote %s.%n",
+                clock(Duration.between(started, Instant.now()).toSeconds()), failures, wrote);
         return failures;
     }
 
