@@ -29,6 +29,7 @@ final class DsqlConnectionFactory implements DataSource {
     private final Properties base;
     private final Supplier<String> tokens;
     private final ConnectionOpener opener;
+    private volatile int loginTimeoutSeconds = 10;
 
     DsqlConnectionFactory(String host, String user, Supplier<String> tokens, ConnectionOpener opener,
                           boolean directTls) {
@@ -74,6 +75,7 @@ final class DsqlConnectionFactory implements DataSource {
         }
         Properties p = new Properties();
         p.putAll(base);
+        p.setProperty("loginTimeout", Integer.toString(loginTimeoutSeconds));
         p.setProperty("password", token);
         Connection c = opener.open(url, p);
         if (c == null) {
@@ -98,14 +100,17 @@ final class DsqlConnectionFactory implements DataSource {
         // unused: nothing is logged through DriverManager-style writers
     }
 
+    /** Set by the pool from its connection timeout; bounds each connect, the TLS and login exchange included. */
     @Override
     public void setLoginTimeout(int seconds) {
-        // connectTimeout bounds the connect; the pool bounds the wait
+        if (seconds > 0) {
+            loginTimeoutSeconds = seconds;
+        }
     }
 
     @Override
     public int getLoginTimeout() {
-        return 0;
+        return loginTimeoutSeconds;
     }
 
     @Override

@@ -159,6 +159,11 @@ public final class DsqlStore implements TicketStore {
         pools.forEach(DsqlPool::evictAll);
     }
 
+    /** The pools the store built (none with the caller's data sources), for tests. */
+    List<DataSource> pools() {
+        return pools.stream().map(DsqlPool::dataSource).toList();
+    }
+
     /** Closes the pools (and the default credentials chain) the store built, if any. Idempotent. */
     @Override
     public void close() {

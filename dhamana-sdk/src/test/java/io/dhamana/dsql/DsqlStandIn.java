@@ -192,7 +192,7 @@ final class DsqlStandIn {
 
         @Override
         public int getLoginTimeout() {
-            return 0;
+            return 5; // how long HikariCP waits for its connection adder when the pool closes
         }
 
         @Override
