@@ -151,19 +151,27 @@ final class DsqlStandIn {
         HikariConfig config = new HikariConfig();
         config.setPoolName("caller-" + region);
         config.setMaximumPoolSize(size);
-        config.setDataSource(new OpeningDataSource(() -> conformance.wrap(open(), region)));
+        config.setDataSource(dataSource(() -> conformance.wrap(open(), region)));
         return new HikariDataSource(config);
+    }
+
+    /** Opens one connection (for {@link #dataSource(Opener)}). */
+    @FunctionalInterface
+    interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    /** A minimal data source around {@code open}, for a pool to draw from. */
+    static DataSource dataSource(Opener open) {
+        prepare();
+        return new OpeningDataSource(open);
     }
 
     /** The minimal data source HikariCP needs around an opener. */
     private static final class OpeningDataSource implements DataSource {
-        interface Open {
-            Connection open() throws SQLException;
-        }
+        private final Opener open;
 
-        private final Open open;
-
-        OpeningDataSource(Open open) {
+        OpeningDataSource(Opener open) {
             this.open = open;
         }
 
