@@ -92,6 +92,7 @@ final class EndpointRouter implements DataSource {
         long now = System.nanoTime();
         boolean allDown = order.stream().allMatch(e -> e.coolingDown(now));
         List<SQLException> failures = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         for (Endpoint e : order) {
             if (!allDown && e.coolingDown(now)) {
                 continue;
@@ -106,17 +107,33 @@ final class EndpointRouter implements DataSource {
                 }
                 if (!e.coolingDown(System.nanoTime())) {
                     LOG.warn("Aurora DSQL endpoint {} ({}) handed out no connection ({}); passing over it for {}",
-                            e.region, e.label, SqlErrors.firstLine(failure), coolDown);
+                            e.region, e.label, reason(failure), coolDown);
                 }
                 e.markDown(System.nanoTime(), coolDown);
                 failures.add(failure);
+                reasons.add(e.region + ": " + reason(failure));
             }
         }
         SQLTransientConnectionException none = new SQLTransientConnectionException("no Aurora DSQL endpoint handed"
-                + " out a connection (tried " + failures.size() + "): " + SqlErrors.firstLine(failures.get(0)),
-                "08001", failures.get(0));
+                + " out a connection: " + String.join("; ", reasons), "08001", failures.get(0));
         failures.stream().skip(1).forEach(none::addSuppressed);
         throw none;
+    }
+
+    /**
+     * Why an endpoint handed out no connection: a pool's timeout carries the last connect failure as its cause (no
+     * credentials for a token, an unknown host, a refused login), which says more than the timeout itself.
+     */
+    static String reason(SQLException failure) {
+        Throwable why = failure instanceof SQLTransientConnectionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String reason = SqlErrors.firstLine(why);
+        Throwable deeper = why.getCause();
+        if (deeper != null && deeper != why && !(why.getMessage() != null
+                && why.getMessage().contains(deeper.getClass().getSimpleName()))) {
+            reason += " (" + deeper.getClass().getSimpleName() + ": " + SqlErrors.firstLine(deeper) + ")";
+        }
+        return reason;
     }
 
     @Override
