@@ -17,7 +17,8 @@ import javax.sql.DataSource;
  * {@link #getConnection()} whenever it opens a connection (at start, after {@code maxLifetime}, after an eviction),
  * so no token outlives the connection set-up it was made for. TLS is {@code verify-full} against the JVM's trust
  * store (which holds the Amazon roots), with direct TLS negotiation where pgjdbc supports it. No statement is sent
- * at connect: DSQL refuses most {@code SET}s, and pgjdbc puts what it needs in the startup packet.
+ * at connect: DSQL refuses most {@code SET}s, so pgjdbc is told the server's version and puts what it needs (the
+ * application name) in the startup packet instead of setting it afterwards.
  */
 final class DsqlConnectionFactory implements DataSource {
     /** DSQL's port and its one database. */
@@ -45,6 +46,9 @@ final class DsqlConnectionFactory implements DataSource {
             p.setProperty("sslNegotiation", "direct"); // TLS from the first byte: one round trip less per connect
         }
         p.setProperty("ApplicationName", "dhamana");
+        // Without it pgjdbc sends SET application_name after connecting; with it, the name goes in the startup
+        // packet and no SET is sent at all (DSQL refuses most SETs). DSQL speaks PostgreSQL 16.
+        p.setProperty("assumeMinServerVersion", "16");
         // Keep row values ("Failing row contains ...") out of driver messages: they may hold entry codes.
         p.setProperty("logServerErrorDetail", "false");
         p.setProperty("connectTimeout", "10");

@@ -126,19 +126,34 @@ final class DsqlStandIn {
             if (!m.find()) {
                 throw new SQLException("not a stand-in endpoint: " + url, "08001");
             }
-            return conformance.wrap(open(), m.group(1));
+            // Production's properties, less what only a real endpoint can honour: the test server's role and
+            // password instead of the token, and no TLS (the local server has none).
+            Properties p = new Properties();
+            p.putAll(properties);
+            p.remove("sslfactory");
+            p.remove("sslNegotiation");
+            p.setProperty("sslmode", "disable");
+            return conformance.wrap(open(p), m.group(1));
         };
     }
 
     /** A connection to the test server at REPEATABLE READ, as the test server's own role. */
     static Connection open() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("ApplicationName", "dhamana-dsql-standin");
+        p.setProperty("assumeMinServerVersion", "9.0"); // the name in the startup packet, no SET afterwards
+        p.setProperty("logServerErrorDetail", "false");
+        return open(p);
+    }
+
+    private static Connection open(Properties properties) throws SQLException {
         PostgresServer.Endpoint e = PostgresServer.endpoint();
         Properties p = new Properties();
+        p.putAll(properties);
         p.setProperty("user", e.user());
         p.setProperty("password", e.password());
+        // DSQL's one isolation level, from the startup packet: nothing the store sends sets it.
         p.setProperty("options", REPEATABLE_READ);
-        p.setProperty("ApplicationName", "dhamana-dsql-standin");
-        p.setProperty("logServerErrorDetail", "false");
         return new org.postgresql.Driver().connect(e.jdbcUrl(), p);
     }
 

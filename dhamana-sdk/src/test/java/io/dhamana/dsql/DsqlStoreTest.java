@@ -252,6 +252,7 @@ class DsqlStoreTest {
                         .containsEntry("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory")
                         .containsEntry("sslNegotiation", "direct")
                         .containsEntry("logServerErrorDetail", "false")
+                        .containsEntry("assumeMinServerVersion", "16") // no SET application_name at connect
                         .doesNotContainKey("options");
             }
             for (javax.sql.DataSource ds : store.pools()) {
