@@ -8,6 +8,7 @@ import io.dhamana.Hold;
 import io.dhamana.HoldRequest;
 import io.dhamana.Limits;
 import io.dhamana.OperationFailedException;
+import io.dhamana.Seat;
 import io.dhamana.SeatId;
 import io.dhamana.SeatMap;
 import io.dhamana.SectionId;
@@ -89,6 +90,10 @@ class DsqlBulkLimitsTest {
             // Sections; the buckets; the seats in batches of 1,000; the event row and its log entry last.
             assertThat(rowsPerTransaction("create event (256 buckets, 2,500 seats)"))
                     .containsExactly(2L, 256L, 1_000L, 1_000L, 500L, 2L);
+            // Each batch numbers its seats after the ones already there, so they read back as declared.
+            assertThat(client.seats(event, SEATS).stream().map(Seat::id).toList())
+                    .isEqualTo(SeatMap.grid(50, 50));
+            conformance.clearLog();
 
             List<BuyerId> fans = new ArrayList<>();
             for (int i = 0; i < 260; i++) {
