@@ -139,8 +139,8 @@ public final class Report {
         if (pgbenchVersion.isEmpty()) {
             System.out.println("pgbench steps will be skipped: " + whyNot);
         }
-        PgbenchBaseline bench = db == null ? null : new PgbenchBaseline(db,
-                Files.createTempDirectory("dhamana-pgbench"));
+        Path scratch = Files.createTempDirectory("dhamana-pgbench");
+        PgbenchBaseline bench = db == null ? null : new PgbenchBaseline(db, scratch);
 
         int failures = 0;
         int done = 0;
@@ -191,6 +191,7 @@ public final class Report {
             outcomes.add(outcome);
             save();
         }
+        deleteTree(scratch);
         run.put("finished", Instant.now().toString());
         run.put("loadAverageAtEnd", loadAverage());
         run.put("failedSteps", failures);
@@ -205,6 +206,15 @@ public final class Report {
         System.out.printf("%nDone in %s, %d failed step(s). Wrote %s.%n",
                 clock(Duration.between(started, Instant.now()).toSeconds()), failures, wrote);
         return failures;
+    }
+
+    /** Deletes pgbench's script and per-transaction logs. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private List<RunResult> runJmh(Plan.JmhStep s, BenchDatabase.Coordinates db) throws RunnerException {
