@@ -20,4 +20,5 @@ module io.dhamana {
     exports io.dhamana.spi;
     exports io.dhamana.engine;
     exports io.dhamana.postgres;
+    exports io.dhamana.dsql;
 }

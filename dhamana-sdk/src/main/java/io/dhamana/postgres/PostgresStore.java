@@ -384,6 +384,8 @@ public final class PostgresStore implements TicketStore {
             // Set once on each new connection (and restored by the pool if anyone changes it), so a transaction
             // starts at this level without a SET TRANSACTION round trip of its own.
             config.setTransactionIsolation("TRANSACTION_" + isolation.name());
+            // Sent in the startup packet: set at connect, no statement and no transaction of its own.
+            PostgresDialect.sessionOptions(isolation).ifPresent(o -> config.addDataSourceProperty("options", o));
             config.addDataSourceProperty("ApplicationName", "dhamana");
             // Keep row values ("Failing row contains ...") out of driver messages: they may hold entry codes.
             config.addDataSourceProperty("logServerErrorDetail", "false");

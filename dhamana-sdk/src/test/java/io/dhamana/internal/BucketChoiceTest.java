@@ -9,12 +9,17 @@ import io.dhamana.spi.EventRow;
 import io.dhamana.spi.SectionRow;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How a general-admission hold picks its bucket: spread first, and move away after a conflict. */
+/**
+ * How a general-admission hold picks its bucket: spread first, move away after a conflict, and admission: callers
+ * spread to buckets with room and wait only when all are full.
+ */
 class BucketChoiceTest {
     private static SectionState section(int buckets) {
         EventId e = EventId.of("e");
@@ -73,5 +78,42 @@ class BucketChoiceTest {
         }
         SectionState one = section(1);
         assertThat(one.chooseBucket(BucketSelection.RANDOM, fan, 3, 0)).isZero();
+    }
+
+    @Test
+    void aFullBucketSendsTheCallerToTheNextOneWithRoom() {
+        SectionState s = section(4);
+        assertThat(s.admit(1, 2)).isEqualTo(1);
+        assertThat(s.admit(1, 2)).isEqualTo(1);
+        assertThat(s.admit(1, 2)).isEqualTo(2); // bucket 1 is full
+        assertThat(s.load(1)).isEqualTo(2);
+        s.exit(1);
+        assertThat(s.admit(1, 2)).isEqualTo(1);
+    }
+
+    @Test
+    void whenEveryBucketIsFullCallersWaitAndNeverExceedTheLimit() throws Exception {
+        SectionState s = section(1);
+        int limit = 2;
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger worst = new AtomicInteger();
+        int threads = 16;
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    int b = s.admit(0, limit);
+                    int now = inside.incrementAndGet();
+                    worst.accumulateAndGet(now, Math::max);
+                    Thread.onSpinWait();
+                    inside.decrementAndGet();
+                    s.exit(b);
+                }
+                done.countDown();
+            }).start();
+        }
+        done.await();
+        assertThat(worst.get()).isBetween(1, limit);
+        assertThat(s.load(0)).isZero();
     }
 }

@@ -1,5 +1,7 @@
 package io.dhamana.examples.support;
 
+import io.dhamana.dsql.DsqlRouting;
+import io.dhamana.dsql.DsqlStore;
 import io.dhamana.engine.EngineStore;
 import io.dhamana.postgres.PostgresIsolation;
 import io.dhamana.postgres.PostgresStore;
@@ -8,22 +10,34 @@ import io.dhamana.spi.TicketStore;
 import java.util.Locale;
 
 /**
- * Picks the store an example runs on: the in-process engine by default, or PostgreSQL when the command line names
- * a JDBC URL:
+ * Picks the store an example runs on: the in-process engine by default, PostgreSQL when the command line names a
+ * JDBC URL, or Aurora DSQL when it names cluster endpoints:
  *
  * <pre>
  * --jdbc-url jdbc:postgresql://localhost:5432/tickets --user dhamana --password secret
  *     [--isolation serializable|repeatable-read|read-committed] [--schema dhamana] [--pool 64]
+ *
+ * --dsql-endpoints abc123.dsql.us-east-1.on.aws@us-east-1[,def456.dsql.us-east-2.on.aws@us-east-2]
+ *     [--dsql-user admin] [--dsql-routing home|spread] [--schema dhamana] [--pool 64]
  * </pre>
  *
- * The password may also come from the environment variable {@code DHAMANA_PASSWORD}, which keeps it out of the
- * shell history and the process list.
+ * The PostgreSQL password may also come from the environment variable {@code DHAMANA_PASSWORD}, which keeps it out
+ * of the shell history and the process list. Aurora DSQL needs no password: each connection gets an IAM token
+ * signed with the AWS default credentials (environment, profile, instance role); {@code --pool} is then per
+ * endpoint, and {@code --dsql-routing home} (the default) starts transactions in the first endpoint's Region.
  */
 public final class ExampleStores {
     private ExampleStores() {}
 
     /** Opens the store the arguments name; the caller closes it. */
     public static TicketStore open(Args args) {
+        if (args.has("dsql-endpoints")) {
+            if (args.has("jdbc-url")) {
+                throw new IllegalArgumentException("give either --jdbc-url (PostgreSQL) or --dsql-endpoints (Aurora"
+                        + " DSQL), not both");
+            }
+            return dsql(args);
+        }
         if (!args.has("jdbc-url")) {
             return EngineStore.create();
         }
@@ -41,6 +55,32 @@ public final class ExampleStores {
         return b.build();
     }
 
+    private static DsqlStore dsql(Args args) {
+        DsqlStore.Builder b = DsqlStore.builder()
+                .schema(args.string("schema", "dhamana"))
+                .maxPoolSize(args.integer("pool", 64));
+        for (String entry : args.string("dsql-endpoints", "").split(",")) {
+            String e = entry.strip();
+            int at = e.lastIndexOf('@');
+            if (at <= 0 || at == e.length() - 1) {
+                throw new IllegalArgumentException("--dsql-endpoints must be host@region[,host@region], for example"
+                        + " abc123.dsql.us-east-1.on.aws@us-east-1; found '" + e + "'");
+            }
+            b.endpoint(e.substring(0, at), e.substring(at + 1));
+        }
+        if (args.has("dsql-user")) {
+            b.user(args.string("dsql-user", "admin"));
+        }
+        String routing = args.string("dsql-routing", "home").trim().toLowerCase(Locale.ROOT);
+        switch (routing) {
+            case "home" -> { } // the first endpoint's Region, the others for failover
+            case "spread" -> b.routing(DsqlRouting.spread());
+            default -> throw new IllegalArgumentException("--dsql-routing must be home or spread, was '" + routing
+                    + "'");
+        }
+        return b.build();
+    }
+
     private static PostgresIsolation isolation(String name) {
         String key = name.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
         try {
@@ -54,6 +94,8 @@ public final class ExampleStores {
     /** The options {@link #open(Args)} understands, for usage messages. */
     public static String usage() {
         return "[--jdbc-url jdbc:postgresql://host:5432/db --user USER --password PASSWORD"
-                + " [--isolation serializable|repeatable-read|read-committed] [--schema dhamana] [--pool 64]]";
+                + " [--isolation serializable|repeatable-read|read-committed] [--schema dhamana] [--pool 64]"
+                + " | --dsql-endpoints host@region[,host@region] [--dsql-user admin] [--dsql-routing home|spread]"
+                + " [--schema dhamana] [--pool 64]]";
     }
 }

@@ -44,9 +44,12 @@ public final class Engine {
 
     record MoneyKey(OperationKey operation, int leg) {}
 
-    /** Tables that grow with every call start big, so a flash drop does not spend its time rehashing. */
-    private static final int BIG = 1 << 16;
-    private static final int SMALL = 1 << 8;
+    /**
+     * Initial table sizes. Not larger: a scan walks every bin of a table, so a table pre-sized for millions of rows
+     * makes each scan of a small event (audits, the naive foil's count) slow; growing tables rehash instead.
+     */
+    private static final int BIG = 1 << 10;
+    private static final int SMALL = 1 << 6;
 
     final Table<EventId, EventRow> events = new Table<>("event", SMALL);
     final Table<SectionKey, SectionRow> sections = new Table<>("section", SMALL);

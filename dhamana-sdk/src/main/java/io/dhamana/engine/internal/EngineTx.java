@@ -70,6 +70,10 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     private Object[] keys;
     private int size;
     private Map<Slot<?>, Integer> index;
+    // The row most recently read (slots are never replaced once a key has one, so reusing it is safe).
+    private Table<?, ?> lastTable;
+    private Object lastKey;
+    private Slot<?> lastSlot;
     private List<Runnable> indexUpdates;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -90,6 +94,10 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     @SuppressWarnings("unchecked")
     private <K, V> V read(Table<K, V> table, K key) {
         Slot<V> slot = table.slot(key);
+        // A guarded write reads its row and then writes it: remember the slot so the write needs no second lookup.
+        lastTable = table;
+        lastKey = key;
+        lastSlot = slot;
         if (slot == null) {
             return null;
         }
@@ -100,8 +108,12 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         return slot.visible(snapshotTs);
     }
 
+    @SuppressWarnings("unchecked")
     private <K, V> void write(Table<K, V> table, K key, V value) {
-        writeTo(table, key, table.slotForWrite(key), value);
+        Slot<V> slot = table == lastTable && key == lastKey && lastSlot != null
+                ? (Slot<V>) lastSlot
+                : table.slotForWrite(key);
+        writeTo(table, key, slot, value);
     }
 
     @SuppressWarnings("unchecked")

@@ -29,7 +29,6 @@ import io.dhamana.spi.SectionRow;
 import io.dhamana.spi.StoreTransaction;
 import io.dhamana.spi.TicketRow;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -130,8 +129,60 @@ final class JdbcTransaction implements StoreTransaction {
         }
     }
 
-    private Array array(String type, Object[] values) throws SQLException {
-        return connection.createArrayOf(type, values);
+    /** A column of a multi-row insert: its SQL element type (as pgjdbc names it) and one value per row. */
+    private record Column(String type, Object[] values) {}
+
+    /**
+     * Inserts rows given column by column, in the form {@code sql} uses: one statement binding an array per column,
+     * or {@code VALUES} lists with one parameter per value, {@link Sql#MAX_VALUES_ROWS} rows a statement.
+     *
+     * @return how many rows were inserted
+     */
+    private int insertRows(String what, Sql.RowsInsert insert, Column... columns) {
+        int n = columns[0].values().length;
+        if (sql.arrayParameters) {
+            return update(what, insert.arrays(), ps -> {
+                for (int c = 0; c < columns.length; c++) {
+                    ps.setArray(c + 1, connection.createArrayOf(columns[c].type(), columns[c].values()));
+                }
+            });
+        }
+        int inserted = 0;
+        for (int from = 0; from < n; from += Sql.MAX_VALUES_ROWS) {
+            int first = from;
+            int rows = Math.min(Sql.MAX_VALUES_ROWS, n - from);
+            inserted += update(what, insert.values(rows), ps -> {
+                int p = 1;
+                for (int r = first; r < first + rows; r++) {
+                    for (Column c : columns) {
+                        bindScalar(ps, p++, c.type(), c.values()[r]);
+                    }
+                }
+            });
+        }
+        return inserted;
+    }
+
+    private static void bindScalar(PreparedStatement ps, int index, String type, Object value) throws SQLException {
+        switch (type) {
+            case "text" -> {
+                if (value == null) {
+                    ps.setNull(index, Types.VARCHAR);
+                } else {
+                    ps.setString(index, (String) value);
+                }
+            }
+            case "int4" -> ps.setInt(index, (Integer) value);
+            case "int8" -> ps.setLong(index, (Long) value);
+            case "uuid" -> {
+                if (value == null) {
+                    ps.setNull(index, Types.OTHER);
+                } else {
+                    ps.setObject(index, value);
+                }
+            }
+            default -> throw new IllegalArgumentException("no scalar binding for " + type);
+        }
     }
 
     // ------------------------------------------------------------------ control
@@ -365,12 +416,8 @@ final class JdbcTransaction implements StoreTransaction {
             numbers[i] = b.bucket();
             remaining[i] = b.remaining();
         }
-        return update("insert buckets", sql.insertBuckets, ps -> {
-            ps.setArray(1, array("text", events));
-            ps.setArray(2, array("text", sections));
-            ps.setArray(3, array("int4", numbers));
-            ps.setArray(4, array("int4", remaining));
-        });
+        return insertRows("insert buckets", sql.insertBuckets, new Column("text", events),
+                new Column("text", sections), new Column("int4", numbers), new Column("int4", remaining));
     }
 
     @Override
@@ -392,13 +439,18 @@ final class JdbcTransaction implements StoreTransaction {
             states[i] = s.state().name();
             holders[i] = s.holder().map(HoldId::value).orElse(null);
         }
-        return update("insert seats", sql.insertSeats, ps -> {
-            ps.setArray(1, array("text", events));
-            ps.setArray(2, array("text", sections));
-            ps.setArray(3, array("text", ids));
-            ps.setArray(4, array("text", states));
-            ps.setArray(5, array("uuid", holders));
-        });
+        Column[] columns = {new Column("text", events), new Column("text", sections), new Column("text", ids),
+                new Column("text", states), new Column("uuid", holders)};
+        if (!sql.arrayParameters) {
+            // The VALUES form carries each seat's position in its statement (unnest numbers them WITH ORDINALITY).
+            Integer[] positions = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                positions[i] = i % Sql.MAX_VALUES_ROWS + 1;
+            }
+            columns = new Column[] {columns[0], columns[1], columns[2], columns[3], columns[4],
+                    new Column("int4", positions)};
+        }
+        return insertRows("insert seats", sql.insertSeats, columns);
     }
 
     // ------------------------------------------------------------------ guarded writes
@@ -552,18 +604,10 @@ final class JdbcTransaction implements StoreTransaction {
             codes[i] = t.code();
             faces[i] = t.faceValueMinor();
         }
-        return update("insert tickets", sql.insertTickets, ps -> {
-            ps.setArray(1, array("uuid", ids));
-            ps.setArray(2, array("uuid", holds));
-            ps.setArray(3, array("text", events));
-            ps.setArray(4, array("text", sections));
-            ps.setArray(5, array("text", seats));
-            ps.setArray(6, array("int4", buckets));
-            ps.setArray(7, array("text", owners));
-            ps.setArray(8, array("text", states));
-            ps.setArray(9, array("text", codes));
-            ps.setArray(10, array("int8", faces));
-        });
+        return insertRows("insert tickets", sql.insertTickets, new Column("uuid", ids), new Column("uuid", holds),
+                new Column("text", events), new Column("text", sections), new Column("text", seats),
+                new Column("int4", buckets), new Column("text", owners), new Column("text", states),
+                new Column("text", codes), new Column("int8", faces));
     }
 
     @Override
@@ -629,12 +673,8 @@ final class JdbcTransaction implements StoreTransaction {
             accounts[i] = m.account();
             amounts[i] = m.amountMinor();
         }
-        update("insert money", sql.insertMoney, ps -> {
-            ps.setArray(1, array("uuid", ops));
-            ps.setArray(2, array("int4", legs));
-            ps.setArray(3, array("text", accounts));
-            ps.setArray(4, array("int8", amounts));
-        });
+        insertRows("insert money", sql.insertMoney, new Column("uuid", ops), new Column("int4", legs),
+                new Column("text", accounts), new Column("int8", amounts));
     }
 
     // ------------------------------------------------------------------ row mapping (column order of Sql)

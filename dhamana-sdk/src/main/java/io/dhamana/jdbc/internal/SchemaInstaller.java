@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
@@ -20,11 +22,24 @@ import javax.sql.DataSource;
  * rights can start against an installed schema), installers take an advisory lock where the backend has one, and
  * every statement is {@code IF NOT EXISTS}. Each DDL statement runs in its own transaction and none is mixed with
  * DML, as Aurora DSQL requires.
+ *
+ * <p>Where there is no advisory lock (Aurora DSQL), concurrent installers run side by side: each step is retried
+ * when it loses a catalog race (SQLSTATE 40001, DSQL's OC001), and a step that fails because a rival created the
+ * object first ({@code duplicate_*}, or a unique violation in the catalog) counts as done. The version row is
+ * still written last, after every index is usable, so its presence keeps meaning "complete".
  */
 public final class SchemaInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String INVALID_SCHEMA_NAME = "3F000";
+    /** What a rival installer's object looks like to the loser of a race: already there. */
+    private static final Set<String> ALREADY_THERE = Set.of(
+            "42P06", // duplicate_schema
+            "42P07", // duplicate_table (and duplicate index relation)
+            "42710", // duplicate_object
+            "23505"); // unique_violation on a catalog table (PostgreSQL's concurrent CREATE ... IF NOT EXISTS)
+    /** Attempts of one installation step that keeps losing catalog races. */
+    private static final int STEP_ATTEMPTS = 8;
 
     private SchemaInstaller() {}
 
@@ -79,28 +94,65 @@ public final class SchemaInstaller {
                 return;
             }
             LOG.info("installing the Dhamana schema {} (version {})", schema, SchemaDdl.VERSION);
+            boolean racing = !dialect.hasAdvisoryLocks();
             if (!schemaExists(c, schema)) {
                 // Only when missing: CREATE SCHEMA IF NOT EXISTS still demands CREATE on the database.
-                execute(c, "CREATE SCHEMA IF NOT EXISTS " + schema);
+                step(racing, "create schema " + schema, () -> execute(c, "CREATE SCHEMA IF NOT EXISTS " + schema));
             }
             for (SchemaDdl.Table t : SchemaDdl.TABLES) {
-                execute(c, dialect.createTable(schema, t));
+                step(racing, "create table " + t.name(), () -> execute(c, dialect.createTable(schema, t)));
             }
             for (SchemaDdl.Index i : SchemaDdl.INDEXES) {
-                dialect.createIndex(c, schema, i);
+                step(racing, "create index " + i.name(), () -> dialect.createIndex(c, schema, i));
             }
             // The version row goes in last: its presence means every table and index above exists.
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
-                    + ".schema_version (version, installed_at) VALUES (?, now()) ON CONFLICT (version) DO NOTHING")) {
-                ps.setInt(1, SchemaDdl.VERSION);
-                ps.executeUpdate();
-            }
+            step(racing, "record schema version", () -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
+                        + ".schema_version (version, installed_at) VALUES (?, now())"
+                        + " ON CONFLICT (version) DO NOTHING")) {
+                    ps.setInt(1, SchemaDdl.VERSION);
+                    ps.executeUpdate();
+                }
+            });
         } finally {
             if (dialect.hasAdvisoryLocks()) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
                     ps.setLong(1, lockKey);
                     ps.execute();
                 }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs one idempotent installation step (in autocommit: its own transaction). Without an advisory lock it is
+     * retried after a lost catalog race, and an object a rival created first counts as done.
+     */
+    private static void step(boolean racing, String what, Step step) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                step.run();
+                return;
+            } catch (SQLException e) {
+                if (!racing) {
+                    throw e;
+                }
+                String state = e.getSQLState();
+                if (state != null && ALREADY_THERE.contains(state)) {
+                    LOG.debug("{}: created by another installer meanwhile ({})", what, state);
+                    return;
+                }
+                if (!SqlErrors.SERIALIZATION_FAILURE.equals(state) || attempt >= STEP_ATTEMPTS) {
+                    throw e;
+                }
+                // The catalog changed under this session (another installer's DDL): a retry sees the new catalog.
+                LOG.debug("{}: catalog changed meanwhile, attempt {} of {}", what, attempt, STEP_ATTEMPTS);
+                LockSupport.parkNanos(attempt * 50_000_000L);
             }
         }
     }

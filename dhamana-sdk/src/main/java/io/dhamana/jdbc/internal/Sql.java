@@ -1,5 +1,8 @@
 package io.dhamana.jdbc.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 /**
@@ -7,9 +10,17 @@ import java.util.regex.Pattern;
  * {@code ?} parameters; the only text put into SQL is the schema name, which is checked against
  * {@code [a-z_][a-z0-9_]*} first. Guarded writes carry their guard in the {@code WHERE} clause, so the check and
  * the write are one statement and the row they write is what rival transactions collide on.
+ *
+ * <p>Multi-row inserts (buckets, seats, tickets, money legs) come in two forms: one statement over array
+ * parameters ({@code unnest(?::text[], ...)}: one fixed text whatever the row count), or, for a backend that is not
+ * known to accept array parameters (Aurora DSQL refuses array column types and documents runtime arrays only
+ * loosely), a {@code VALUES} list with one parameter per value, at most {@link #MAX_VALUES_ROWS} rows a statement.
  */
 public final class Sql {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    /** The most rows one {@code VALUES} insert carries; larger inserts are split into several statements. */
+    public static final int MAX_VALUES_ROWS = 1_000;
 
     static final String HOLD_COLUMNS = "id, event_id, section_id, seat_id, buyer_id, units, bucket, status, "
             + "created_at, expires_at, unit_price_minor";
@@ -23,6 +34,7 @@ public final class Sql {
     static final String BUCKET_COLUMNS = "event_id, section_id, bucket, remaining";
 
     final String schema;
+    final boolean arrayParameters;
 
     // ---------------------------------------------------------------- reads
     final String now;
@@ -67,8 +79,8 @@ public final class Sql {
     // ---------------------------------------------------------------- writes
     final String insertEvent;
     final String insertSection;
-    final String insertBuckets;
-    final String insertSeats;
+    final RowsInsert insertBuckets;
+    final RowsInsert insertSeats;
     final String takeUnits;
     final String returnUnits;
     final String claimSeat;
@@ -81,20 +93,32 @@ public final class Sql {
     final String moveHold;
     final String moveHoldUnexpired;
     final String moveHoldExpired;
-    final String insertTickets;
+    final RowsInsert insertTickets;
     final String moveTicket;
     final String insertListing;
     final String moveListing;
     final String insertOperation;
-    final String insertMoney;
+    final RowsInsert insertMoney;
 
     /**
-     * The statements for {@code schema}.
+     * The statements for {@code schema}, with multi-row inserts over array parameters (PostgreSQL).
      *
      * @throws IllegalArgumentException if the schema name is not a plain lower-case identifier
      */
     public Sql(String schema) {
+        this(schema, true);
+    }
+
+    /**
+     * The statements for {@code schema}.
+     *
+     * @param arrayParameters whether multi-row inserts bind one array per column ({@code unnest}); otherwise they
+     *                        are {@code VALUES} lists with one scalar parameter per value
+     * @throws IllegalArgumentException if the schema name is not a plain lower-case identifier
+     */
+    public Sql(String schema, boolean arrayParameters) {
         this.schema = checkIdentifier(schema);
+        this.arrayParameters = arrayParameters;
 
         now = "SELECT now()";
         eventById = q("SELECT id, name, per_buyer_cap, resale_cap_bps FROM {s}.event WHERE id = ?");
@@ -152,19 +176,28 @@ public final class Sql {
         insertSection = q("INSERT INTO {s}.section (" + SECTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (event_id, section_id) DO NOTHING");
         // Multi-row inserts from arrays: one statement (and one round trip) for a whole batch.
-        insertBuckets = q("INSERT INTO {s}.stock_bucket (" + BUCKET_COLUMNS + ")"
-                + " SELECT * FROM unnest(?::text[], ?::text[], ?::integer[], ?::integer[])"
-                + " ON CONFLICT (event_id, section_id, bucket) DO NOTHING");
+        insertBuckets = rows(
+                q("INSERT INTO {s}.stock_bucket (" + BUCKET_COLUMNS + ")"
+                        + " SELECT * FROM unnest(?::text[], ?::text[], ?::integer[], ?::integer[])"
+                        + " ON CONFLICT (event_id, section_id, bucket) DO NOTHING"),
+                q("INSERT INTO {s}.stock_bucket (" + BUCKET_COLUMNS + ") VALUES "), "(?, ?, ?, ?)",
+                " ON CONFLICT (event_id, section_id, bucket) DO NOTHING");
         // A seat's ordinal continues its section's numbering, so seats() reads back in declaration order across
         // batches; within the statement, max() does not see the statement's own rows, hence base + position.
-        insertSeats = q("INSERT INTO {s}.seat (event_id, section_id, seat_id, ordinal, state, holder)"
+        String seatsSelect = "INSERT INTO {s}.seat (event_id, section_id, seat_id, ordinal, state, holder)"
                 + " SELECT u.event_id, u.section_id, u.seat_id,"
                 + " (SELECT COALESCE(MAX(o.ordinal) + 1, 0) FROM {s}.seat o"
                 + " WHERE o.event_id = u.event_id AND o.section_id = u.section_id) + u.position - 1,"
-                + " u.state, u.holder"
-                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[])"
-                + " WITH ORDINALITY AS u(event_id, section_id, seat_id, state, holder, position)"
-                + " ON CONFLICT (event_id, section_id, seat_id) DO NOTHING");
+                + " u.state, u.holder";
+        insertSeats = rows(
+                q(seatsSelect
+                        + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[])"
+                        + " WITH ORDINALITY AS u(event_id, section_id, seat_id, state, holder, position)"
+                        + " ON CONFLICT (event_id, section_id, seat_id) DO NOTHING"),
+                // The position is sent as the last value of each row; the casts fix the derived table's types.
+                q(seatsSelect + " FROM (VALUES "), "(?, ?, ?, ?, CAST(? AS uuid), CAST(? AS integer))",
+                ") AS u(event_id, section_id, seat_id, state, holder, position)"
+                        + " ON CONFLICT (event_id, section_id, seat_id) DO NOTHING");
 
         // Guard: no oversell. Every rival for this stock writes this row.
         takeUnits = q("UPDATE {s}.stock_bucket SET remaining = remaining - ?"
@@ -195,10 +228,13 @@ public final class Sql {
         moveHold = q("UPDATE {s}.hold SET status = ? WHERE id = ? AND status = ?");
         moveHoldUnexpired = moveHold + " AND expires_at > now()";
         moveHoldExpired = moveHold + " AND expires_at <= now()";
-        insertTickets = q("INSERT INTO {s}.ticket (" + TICKET_COLUMNS + ")"
-                + " SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::integer[],"
-                + " ?::text[], ?::text[], ?::text[], ?::bigint[])"
-                + " ON CONFLICT (id) DO NOTHING");
+        insertTickets = rows(
+                q("INSERT INTO {s}.ticket (" + TICKET_COLUMNS + ")"
+                        + " SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::integer[],"
+                        + " ?::text[], ?::text[], ?::text[], ?::bigint[])"
+                        + " ON CONFLICT (id) DO NOTHING"),
+                q("INSERT INTO {s}.ticket (" + TICKET_COLUMNS + ") VALUES "), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ON CONFLICT (id) DO NOTHING");
         // Guard: one owner per ticket.
         moveTicket = q("UPDATE {s}.ticket SET owner_id = ?, state = ?, code = COALESCE(?, code)"
                 + " WHERE id = ? AND owner_id = ? AND state = ?");
@@ -211,13 +247,123 @@ public final class Sql {
                 + " WHERE id = ? AND state = ?");
         insertOperation = q("INSERT INTO {s}.operation_log (" + OPERATION_COLUMNS + ", logged_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (op_key) DO NOTHING");
-        insertMoney = q("INSERT INTO {s}.money_entry (op_key, leg, account, amount_minor)"
-                + " SELECT * FROM unnest(?::uuid[], ?::integer[], ?::text[], ?::bigint[])");
+        insertMoney = rows(
+                q("INSERT INTO {s}.money_entry (op_key, leg, account, amount_minor)"
+                        + " SELECT * FROM unnest(?::uuid[], ?::integer[], ?::text[], ?::bigint[])"),
+                q("INSERT INTO {s}.money_entry (op_key, leg, account, amount_minor) VALUES "), "(?, ?, ?, ?)", "");
     }
 
     /** The schema these statements use. */
     public String schema() {
         return schema;
+    }
+
+    /** Whether multi-row inserts bind arrays ({@code unnest}) rather than {@code VALUES} lists. */
+    public boolean arrayParameters() {
+        return arrayParameters;
+    }
+
+    /**
+     * Every statement text these statements can send, by name, for checking them against a backend's rules. A
+     * multi-row insert appears in its array form, or in its {@code VALUES} form for one, two and
+     * {@link #MAX_VALUES_ROWS} rows.
+     */
+    public Map<String, String> statements() {
+        Map<String, String> all = new LinkedHashMap<>();
+        String[][] single = {
+                {"now", now}, {"eventById", eventById}, {"sectionsOfEvent", sectionsOfEvent},
+                {"bucketsOfSection", bucketsOfSection}, {"seatByKey", seatByKey}, {"seatsOfSection", seatsOfSection},
+                {"allowanceByKey", allowanceByKey}, {"holdById", holdById}, {"ticketById", ticketById},
+                {"ticketsOfHold", ticketsOfHold}, {"ticketsOfOwner", ticketsOfOwner}, {"listingById", listingById},
+                {"operationByKey", operationByKey}, {"expiredHolds", expiredHolds},
+                {"heldHoldsOfEvent", heldHoldsOfEvent}, {"validTicketsOfEvent", validTicketsOfEvent},
+                {"activeUnits", activeUnits}, {"seatClaims", seatClaims},
+                {"scanSections", scanSections}, {"scanSectionsOfEvent", scanSectionsOfEvent},
+                {"scanBuckets", scanBuckets}, {"scanBucketsOfEvent", scanBucketsOfEvent},
+                {"scanSeats", scanSeats}, {"scanSeatsOfEvent", scanSeatsOfEvent},
+                {"scanAllowances", scanAllowances}, {"scanAllowancesOfEvent", scanAllowancesOfEvent},
+                {"scanHolds", scanHolds}, {"scanHoldsOfEvent", scanHoldsOfEvent},
+                {"scanTickets", scanTickets}, {"scanTicketsOfEvent", scanTicketsOfEvent},
+                {"scanListings", scanListings}, {"scanListingsOfEvent", scanListingsOfEvent},
+                {"scanOperations", scanOperations}, {"scanOperationsOfEvent", scanOperationsOfEvent},
+                {"scanMoney", scanMoney}, {"scanMoneyOfEvent", scanMoneyOfEvent},
+                {"insertEvent", insertEvent}, {"insertSection", insertSection},
+                {"takeUnits", takeUnits}, {"returnUnits", returnUnits}, {"claimSeat", claimSeat},
+                {"moveSeat", moveSeat}, {"verify", verify}, {"revoke", revoke},
+                {"chargeAllowance", chargeAllowance}, {"creditAllowance", creditAllowance},
+                {"insertHold", insertHold}, {"moveHold", moveHold}, {"moveHoldUnexpired", moveHoldUnexpired},
+                {"moveHoldExpired", moveHoldExpired}, {"moveTicket", moveTicket}, {"insertListing", insertListing},
+                {"moveListing", moveListing}, {"insertOperation", insertOperation}};
+        for (String[] s : single) {
+            all.put(s[0], s[1]);
+        }
+        Object[][] multi = {{"insertBuckets", insertBuckets}, {"insertSeats", insertSeats},
+                {"insertTickets", insertTickets}, {"insertMoney", insertMoney}};
+        for (Object[] m : multi) {
+            RowsInsert r = (RowsInsert) m[1];
+            if (arrayParameters) {
+                all.put((String) m[0], r.arrays());
+            } else {
+                for (int n : new int[] {1, 2, MAX_VALUES_ROWS}) {
+                    all.put(m[0] + "[" + n + " rows]", r.values(n));
+                }
+            }
+        }
+        return all;
+    }
+
+    private RowsInsert rows(String arrays, String head, String row, String tail) {
+        return new RowsInsert(arrayParameters ? arrays : null, head, row, tail);
+    }
+
+    /**
+     * A multi-row insert in the form this {@link Sql} uses: one text over arrays, or a {@code VALUES} list of one
+     * row template repeated. Texts of up to {@value #CACHED_ROWS} rows are kept, since confirms (tickets) and money
+     * legs insert a few rows on the hot path; longer ones are built when used.
+     */
+    static final class RowsInsert {
+        private static final int CACHED_ROWS = 128;
+        private final String arrays;
+        private final String head;
+        private final String row;
+        private final String tail;
+        private final String[] cached = new String[CACHED_ROWS + 1];
+
+        RowsInsert(String arrays, String head, String row, String tail) {
+            this.arrays = arrays;
+            this.head = head;
+            this.row = row;
+            this.tail = tail;
+        }
+
+        /** The array form, or null when the backend binds no arrays. */
+        String arrays() {
+            return arrays;
+        }
+
+        /** The {@code VALUES} form for {@code rows} rows (1 to {@link #MAX_VALUES_ROWS}). */
+        String values(int rows) {
+            if (rows < 1 || rows > MAX_VALUES_ROWS) {
+                throw new IllegalArgumentException("rows must be 1 to " + MAX_VALUES_ROWS + ", was " + rows);
+            }
+            if (rows <= CACHED_ROWS) {
+                String s = cached[rows];
+                if (s == null) {
+                    s = render(rows);
+                    cached[rows] = s; // a benign race: every thread renders the same text
+                }
+                return s;
+            }
+            return render(rows);
+        }
+
+        private String render(int rows) {
+            StringJoiner j = new StringJoiner(", ", head, tail);
+            for (int i = 0; i < rows; i++) {
+                j.add(row);
+            }
+            return j.toString();
+        }
     }
 
     private String q(String template) {

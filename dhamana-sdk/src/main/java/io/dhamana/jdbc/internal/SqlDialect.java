@@ -44,4 +44,12 @@ public interface SqlDialect {
      * one, installation relies on {@code IF NOT EXISTS} alone and retries a clash.
      */
     boolean hasAdvisoryLocks();
+
+    /**
+     * Whether multi-row inserts may bind one array parameter per column ({@code unnest(?::text[], ...)}). When
+     * false they are sent as {@code VALUES} lists with scalar parameters only. PostgreSQL: true.
+     */
+    default boolean arrayParameters() {
+        return true;
+    }
 }

@@ -28,6 +28,12 @@ import java.util.regex.Pattern;
  * cause chain and every {@link SQLException#getNextException()} are searched, so a wrapped 40001 is still a
  * conflict. Messages carry the SQLSTATE and the first line of the driver's message: never the statement's
  * parameters, the connection's credentials or the server's row detail.
+ *
+ * <p>Aurora DSQL reports its optimistic-concurrency conflicts as SQLSTATE 40001 with a label in the message
+ * ({@code OC000}: a concurrent transaction wrote the same row; {@code OC001}: the schema changed). The SQLSTATE
+ * decides; the label only names the cause in the message. A limit (54000: rows, bytes or age of a transaction) and
+ * an unsupported statement (0A000) are permanent and say which limit or statement it was: repeating the same work
+ * would fail the same way.
  */
 public final class SqlErrors {
     /** Serialization failure (PostgreSQL SSI and snapshot conflicts; Aurora DSQL OC000/OC001). */
@@ -35,6 +41,15 @@ public final class SqlErrors {
     public static final String DEADLOCK = "40P01";
     public static final String UNIQUE_VIOLATION = "23505";
     public static final String CHECK_VIOLATION = "23514";
+    /** program_limit_exceeded: Aurora DSQL's per-transaction limits (rows, size, age) and key or row sizes. */
+    public static final String LIMIT_EXCEEDED = "54000";
+    /** feature_not_supported: a statement or clause the server refuses. */
+    public static final String NOT_SUPPORTED = "0A000";
+    /**
+     * The OCC labels, should a driver or proxy ever report them as the SQLSTATE itself (AWS's own connectors accept
+     * that form too); DSQL documents them inside a 40001 message.
+     */
+    private static final Set<String> OCC_LABELS = Set.of("OC000", "OC001");
 
     private static final Set<String> TRANSIENT_STATES = Set.of(
             "57P01", // admin_shutdown: the backend was terminated (pg_terminate_backend, a fast shutdown)
@@ -63,9 +78,10 @@ public final class SqlErrors {
         // A conflict anywhere in the chain wins: the transaction is gone and a retry is the right answer.
         for (Throwable t : chain) {
             String state = state(t);
-            if (SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state)) {
+            if (SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state)
+                    || (state != null && OCC_LABELS.contains(state))) {
                 return new ConflictException(state, what + " lost a serialization conflict (SQLSTATE " + state
-                        + "): " + firstLine(t), failure);
+                        + "): " + firstLine(t) + occLabel(t), failure);
             }
         }
         for (Throwable t : chain) {
@@ -79,6 +95,19 @@ public final class SqlErrors {
                 }
                 return new StoreException(false, state, what + " was refused by constraint "
                         + name.orElse("(unnamed)") + " (SQLSTATE " + state + "): " + firstLine(t), failure);
+            }
+        }
+        for (Throwable t : chain) {
+            String state = state(t);
+            if (LIMIT_EXCEEDED.equals(state)) {
+                return new StoreException(false, state, what + " exceeded a database limit (SQLSTATE 54000): "
+                        + limitExplained(t) + "; not retried, since the same work would exceed it again ("
+                        + firstLine(t) + ")", failure);
+            }
+            if (NOT_SUPPORTED.equals(state)) {
+                return new StoreException(false, state, what + " was refused as unsupported by the database"
+                        + " (SQLSTATE 0A000): " + firstLine(t) + unsupportedExplained(t)
+                        + "; not retried, since the same statement would be refused again", failure);
             }
         }
         for (Throwable t : chain) {
@@ -118,6 +147,56 @@ public final class SqlErrors {
         }
         String state = state(t);
         return state != null && (state.startsWith("08") || TRANSIENT_STATES.contains(state));
+    }
+
+    /** Names Aurora DSQL's OCC cause when the message carries its label; empty otherwise. */
+    private static String occLabel(Throwable t) {
+        String m = String.valueOf(t.getMessage());
+        if (m.contains("OC001")) {
+            return " [Aurora DSQL OC001: the schema changed under the transaction; a retry reads the new catalog]";
+        }
+        if (m.contains("OC000")) {
+            return " [Aurora DSQL OC000: a concurrent transaction committed a write to the same row first]";
+        }
+        return "";
+    }
+
+    /**
+     * Which limit a 54000 names, with the number Aurora DSQL enforces; the messages are DSQL's (PostgreSQL uses
+     * 54000 for its own, rarer limits, which get the generic wording).
+     */
+    static String limitExplained(Throwable t) {
+        String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+        if (m.contains("row limit")) {
+            return "transaction row limit exceeded: Aurora DSQL allows 3,000 modified rows per transaction";
+        }
+        if (m.contains("size limit")) {
+            return "transaction size limit exceeded: Aurora DSQL allows 10 MiB of modified data per transaction";
+        }
+        if (m.contains("age limit")) {
+            return "transaction age limit exceeded: Aurora DSQL allows a transaction 5 minutes";
+        }
+        if (m.contains("row size")) {
+            return "maximum row size exceeded: Aurora DSQL allows 2 MiB per row";
+        }
+        if (m.contains("key size")) {
+            return "key size too large: Aurora DSQL allows 1 KiB per primary key and per index key";
+        }
+        if (m.contains("temp space") || m.contains("memory")) {
+            return "query memory limit exceeded: Aurora DSQL allows 128 MiB per transaction";
+        }
+        return "a limit of the database was exceeded";
+    }
+
+    private static String unsupportedExplained(Throwable t) {
+        String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+        if (m.contains("ddl and dml") || m.contains("multiple ddl")) {
+            return " (Aurora DSQL runs one DDL statement per transaction and never DDL beside DML)";
+        }
+        if (m.contains("async")) {
+            return " (Aurora DSQL builds indexes only with CREATE INDEX ASYNC)";
+        }
+        return "";
     }
 
     private static String state(Throwable t) {

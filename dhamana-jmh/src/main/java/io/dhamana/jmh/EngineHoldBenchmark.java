@@ -1,0 +1,114 @@
+package io.dhamana.jmh;
+
+import io.dhamana.AuditReport;
+import io.dhamana.EventId;
+import io.dhamana.Hold;
+import io.dhamana.Limits;
+import io.dhamana.Outcome;
+import io.dhamana.TicketingClient;
+import io.dhamana.engine.EngineStore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * General-admission holds through the SDK on the in-process engine: one unit per hold, each thread a buyer desk
+ * rotating over its own verified buyers, the section's stock split over {@code buckets} rows.
+ *
+ * <p>Concurrency is JMH's thread count ({@code -t}); the runner sweeps 1, 4, 16 and 64. {@code combining} turns on
+ * the client's hold combining (concurrent holds on one bucket served by one transaction).
+ *
+ * <p><b>Memory.</b> The engine keeps every hold: about 600 bytes each with its log row and versions (measured with
+ * 500,000 holds), and it can make a million or more a second. So each <em>iteration</em> starts from a fresh store
+ * and a fresh event of {@value #CAPACITY} units (the largest section allowed, ten seconds of stock at a million holds
+ * a second), and is audited when it ends; the heap is fixed at 4 GB (room for about six million holds) and JMH runs a
+ * GC between iterations ({@code -gc true}). Iterations of a second or two therefore run out of neither stock nor
+ * memory; longer ones at higher rates would need a larger heap.
+ *
+ * <p><b>Audit.</b> After every iteration {@code client.audit(event)} must be clean, show nothing oversold, and count
+ * exactly the units callers were told they hold; otherwise the trial throws from its {@code @TearDown(Level.Trial)}.
+ * The audit runs on thread 0 once all threads have stopped ({@link HoldCounters}), and every thread verifies its own
+ * buyers when an iteration starts; the shared iteration setup only makes the store and event, because JMH makes the
+ * other threads spin while it runs.
+ *
+ * <pre>
+ * java -jar dhamana-jmh/target/benchmarks.jar EngineHoldBenchmark -t 16 -p buckets=1,64 -p combining=false \
+ *      -bm thrpt -gc true -rf json -rff engine.json
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+UseParallelGC"})
+public class EngineHoldBenchmark {
+    /** Units per iteration. */
+    static final int CAPACITY = Limits.MAX_SECTION_CAPACITY;
+
+    /** Stock rows the section is split over. */
+    @Param({"1", "2", "4", "8", "16", "32", "64"})
+    public int buckets;
+
+    /** Whether the client combines concurrent holds on one bucket into one transaction. */
+    @Param({"false", "true"})
+    public boolean combining;
+
+    private final TrialAudit audit = new TrialAudit("SDK on the in-process engine", HoldWorkload.CLEAN);
+    private int iteration;
+    private EngineStore store;
+    private TicketingClient client;
+    private EventId event;
+
+    /** Sizes the buyer pools for the trial's thread count. */
+    @Setup(Level.Trial)
+    public void trial(BenchmarkParams params) {
+        HoldCounters.startTrial(this::auditAndDrop);
+        BuyerPool.plan(CAPACITY, params.getThreads());
+    }
+
+    /** A fresh store, event and verified buyers for every iteration. */
+    @Setup(Level.Iteration)
+    public void freshStore() {
+        store = EngineStore.create();
+        client = HoldWorkload.client(store, combining);
+        event = HoldWorkload.createEvent(client, "engine-" + iteration++, CAPACITY, buckets);
+        HoldWorkload.target(client, event); // each thread verifies its own buyers there
+    }
+
+    /** One hold of one unit by the thread's next buyer. */
+    @Benchmark
+    public Outcome<Hold> hold(BuyerPool buyers, HoldCounters counters) {
+        return HoldWorkload.hold(client, event, buyers, counters);
+    }
+
+    /** Audits the iteration's event, then drops the store so its holds can be collected (thread 0, see HoldCounters). */
+    void auditAndDrop() {
+        AuditReport report = client.audit(event);
+        audit.check(report, HoldCounters.holdsThisIteration());
+        client.close();
+        store.close();
+        client = null;
+        store = null;
+    }
+
+    /** Fails the trial if any iteration's audit failed. */
+    @TearDown(Level.Trial)
+    public void verdict() {
+        HoldCounters.awaitIterationEnds();
+        audit.verdict();
+    }
+}

@@ -1,0 +1,82 @@
+package io.dhamana.jmh.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The page, charts and goals rendered from a small hand-made results directory. */
+class PageTest {
+
+    private static Map<String, Object> jmh(String benchmark, String mode, int threads, Map<String, Object> params,
+                                           double score, double holds, double retries, Map<String, Object> pct) {
+        return Map.of("benchmark", "io.dhamana.jmh." + benchmark, "mode", mode, "threads", threads,
+                "params", params,
+                "primaryMetric", Map.of("score", score, "scoreError", "NaN", "scoreUnit",
+                        mode.equals("thrpt") ? "ops/s" : "us/op", "scorePercentiles", pct),
+                "secondaryMetrics", Map.of("holds", Map.of("score", holds), "retries", Map.of("score", retries),
+                        "conflicts", Map.of("score", retries), "soldOut", Map.of("score", 0.0)));
+    }
+
+    private static Path fixture(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        List<Object> jmh = List.of(
+                jmh("EngineHoldBenchmark.hold", "thrpt", 64, Map.of("buckets", "1", "combining", "false"),
+                        100_000, 100_000, 5_000, Map.of()),
+                jmh("EngineHoldBenchmark.hold", "thrpt", 64, Map.of("buckets", "64", "combining", "false"),
+                        900_000, 900_000, 900, Map.of()),
+                jmh("EngineHoldBenchmark.hold", "thrpt", 1, Map.of("buckets", "1", "combining", "false"),
+                        150_000, 150_000, 0, Map.of()),
+                jmh("EngineHoldBenchmark.hold", "thrpt", 64, Map.of("buckets", "1", "combining", "true"),
+                        1_200_000, 1_200_000, 10, Map.of()),
+                jmh("SkipLockedBenchmark.hold", "thrpt", 64, Map.of("seats", "1000"), 5_000, 5_000, 0, Map.of()),
+                jmh("EngineHoldBenchmark.hold", "sample", 64, Map.of("buckets", "64", "combining", "false"), 0, 0,
+                        0, Map.of("50.0", 12.0, "90.0", 20.0, "99.0", 80.0, "99.9", 400.0, "100.0", 9000.0)));
+        Files.writeString(dir.resolve("jmh.json"), Json.write(jmh));
+        Files.writeString(dir.resolve("pgbench.json"), Json.write(List.of(
+                Map.of("buckets", 64, "clients", 64, "isolation", "serializable", "variant", "AS_STORE",
+                        "tps", 4000.0, "transactions", 40_000, "retries", 80_000, "failed", 0,
+                        "latencyPercentilesMs", Map.of("50.0", 3.0, "90.0", 9.0, "99.0", 30.0, "99.9", 60.0,
+                                "100.0", 90.0)),
+                Map.of("buckets", 1, "clients", 64, "isolation", "serializable", "variant", "AS_STORE",
+                        "tps", 1000.0, "transactions", 10_000, "retries", 90_000, "failed", 0))));
+        Files.writeString(dir.resolve("run.json"), Json.write(Map.of("profile", "quick", "command",
+                "dhamana-jmh/run-benchmarks.sh quick", "machine", Map.of("cores", 2), "steps", List.of())));
+        return dir;
+    }
+
+    @Test
+    void rendersTablesChartsAndGoalsAndKeepsTheHandWrittenPart(@TempDir Path tmp) throws Exception {
+        Path results = fixture(tmp.resolve("results"));
+        Path docs = tmp.resolve("docs");
+        Page.render(results, docs);
+
+        String md = Files.readString(docs.resolve("benchmarks.md"));
+        assertThat(md).contains(Page.BEGIN, Page.END, "## Findings", "dhamana-jmh/run-benchmarks.sh quick")
+                .contains("| SDK · in-process engine | 100,000 | 900,000 |")
+                .contains("engine, one bucket, 64 buyers: combining on ÷ off | ≥ 10× | 12× | yes |")
+                .contains("engine at 64 buckets, best buyer count (64) | ≥ 1,000,000 holds/s | 900,000 holds/s"
+                        + " | **no** |")
+                .contains("| pgbench · SDK hold SQL · SERIALIZABLE | 64 | 64 | 2.00 | 2.00 | 0 | 0 | 0 |  |");
+        assertThat(Files.readString(docs.resolve(Page.BUCKETS_SVG))).startsWith("<svg").contains("polyline");
+        assertThat(Files.readString(docs.resolve(Page.HOT_SVG))).startsWith("<svg");
+
+        Files.writeString(docs.resolve("benchmarks.md"), md.replace("_To be written after the full run on a quiet"
+                + " machine._", "The hot bucket is limited by X."));
+        Page.render(results, docs);
+        assertThat(Files.readString(docs.resolve("benchmarks.md"))).contains("The hot bucket is limited by X.")
+                .containsOnlyOnce(Page.BEGIN);
+    }
+
+    @Test
+    void jsonReadsWhatItWrites() {
+        Object v = Json.parse(Json.write(Map.of("a", List.of(1.5, "x\"y", true), "n", "NaN")));
+        assertThat(Json.list(v, "a")).containsExactly(1.5, "x\"y", true);
+        assertThat(Json.number(((Map<?, ?>) v).get("n"))).isNaN();
+    }
+}
