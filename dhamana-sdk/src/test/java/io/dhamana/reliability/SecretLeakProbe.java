@@ -5,7 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dhamana.EventId;
 import io.dhamana.EventSpec;
 import io.dhamana.TicketingClient;
+import io.dhamana.dsql.DsqlStore;
 import io.dhamana.postgres.PostgresStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.time.Duration;
 
@@ -17,7 +20,11 @@ import java.time.Duration;
  * every logger at its most verbose, so the SDK's, the pool's and the driver's log lines are printed too. The parent
  * scans all of it for the secret.
  *
- * <p>Arguments: the secret, the right password, the JDBC URL of a server that checks passwords, and the role.
+ * <p>Then Aurora DSQL stores, whose connections authenticate with IAM tokens signed by an AWS secret key, towards
+ * endpoints that cannot be resolved or refuse connections: the key, its id and the token's signature must not show.
+ *
+ * <p>Arguments: the secret, the right password, the JDBC URL of a server that checks passwords, the role, an AWS
+ * access key id and an AWS secret key.
  */
 public final class SecretLeakProbe {
     private SecretLeakProbe() {}
@@ -79,6 +86,21 @@ public final class SecretLeakProbe {
                 return store;
             }
         });
+
+        // Aurora DSQL: the AWS secret key signs an IAM token per connection; neither may show anywhere.
+        String awsKeyId = args[4];
+        String awsSecret = args[5];
+        StaticCredentialsProvider aws = StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(awsKeyId, awsSecret));
+        scenario("dsql unresolvable endpoint", () -> DsqlStore.builder()
+                .endpoint("nosuchcluster0000000000000001.dsql.us-east-1.on.aws", "us-east-1")
+                .credentialsProvider(aws).connectionTimeout(Duration.ofMillis(500)).maxPoolSize(1).build());
+        scenario("dsql endpoint refusing connections", () -> DsqlStore.builder().endpoint("127.0.0.1", "us-east-1")
+                .credentialsProvider(aws).connectionTimeout(Duration.ofMillis(500)).maxPoolSize(1).build());
+        scenario("dsql two regions, both unreachable", () -> DsqlStore.builder()
+                .endpoint("nosuchcluster0000000000000002.dsql.us-east-1.on.aws", "us-east-1")
+                .endpoint("nosuchcluster0000000000000003.dsql.us-east-2.on.aws", "us-east-2")
+                .credentialsProvider(aws).connectionTimeout(Duration.ofMillis(500)).maxPoolSize(1).build());
         System.out.println("PROBE DONE");
     }
 

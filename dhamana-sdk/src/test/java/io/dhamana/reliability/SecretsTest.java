@@ -30,7 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A child process is used because log levels are fixed when loggers are first made, which in this JVM happened long
  * before.
  *
- * <p>Aurora DSQL's IAM tokens belong here as well once the DSQL store is on the main line.
+ * <p>The same child then builds Aurora DSQL stores whose IAM tokens are signed with a recognisable AWS key, towards
+ * endpoints that cannot be resolved or refuse connections: neither the key, nor its id, nor a token's signature or
+ * credential scope may show. One exception is the AWS SDK's own logging of what it signs (its
+ * {@code software.amazon.awssdk.auth.signer} logger at DEBUG, {@code software.amazon.awssdk.utils.uri} at TRACE),
+ * which no caller of the AWS SDK can prevent: those two loggers are kept at INFO and DEBUG here, and the reliability
+ * guide says to keep them there in production.
  */
 class SecretsTest {
     @Test
@@ -38,6 +43,8 @@ class SecretsTest {
         String secret = "Sekr1t-" + UUID.randomUUID().toString().replace("-", "");
         String right = "R1ght-" + UUID.randomUUID().toString().replace("-", "");
         String role = "leak_probe";
+        String awsKeyId = "AKIA" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+        String awsSecret = "aws" + UUID.randomUUID().toString().replace("-", "") + "SeCrEt";
         Path dir = Files.createTempDirectory("dhamana-secrets-");
         try (RestartablePostgres server = RestartablePostgres.start()) {
             try (Connection c = server.connect(); Statement st = c.createStatement()) {
@@ -58,8 +65,14 @@ class SecretsTest {
                     "-cp", System.getProperty("java.class.path"),
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
                     "-Dorg.slf4j.simpleLogger.log.com.zaxxer.hikari.pool.ProxyConnection=trace",
+                    // The AWS SDK itself prints the signing material of every IAM token it makes: the canonical
+                    // request (with the access key id) at DEBUG, the whole presigned token at TRACE. Nothing the
+                    // store does can stop that, so these two loggers stay below those levels here, and the guides
+                    // tell operators to do the same (docs/reliability.md).
+                    "-Dorg.slf4j.simpleLogger.log.software.amazon.awssdk.auth.signer=info",
+                    "-Dorg.slf4j.simpleLogger.log.software.amazon.awssdk.utils.uri=debug",
                     "-Djava.util.logging.config.file=" + julConfig,
-                    SecretLeakProbe.class.getName(), secret, right, server.jdbcUrl(), role));
+                    SecretLeakProbe.class.getName(), secret, right, server.jdbcUrl(), role, awsKeyId, awsSecret));
             Process probe = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();
             assertThat(probe.waitFor(5, TimeUnit.MINUTES)).as("the probe finished").isTrue();
@@ -75,6 +88,8 @@ class SecretsTest {
                     .contains("SCENARIO credentials before the host threw io.dhamana.InvalidRequestException")
                     .contains("SCENARIO malformed URL with a password threw io.dhamana.InvalidRequestException")
                     .contains("SCENARIO the right password built:")
+                    .contains("SCENARIO dsql unresolvable endpoint threw io.dhamana.StoreException")
+                    .contains("SCENARIO dsql endpoint refusing connections threw io.dhamana.StoreException")
                     .contains("password authentication failed")
                     .contains(" DEBUG ").contains("FINE");
             long logLines = lines.stream().filter(l -> l.contains(" DEBUG ") || l.contains(" TRACE ")
@@ -83,9 +98,9 @@ class SecretsTest {
                     + " secret found %d times%n", lines.size(), logLines,
                     lines.stream().filter(l -> l.startsWith("SCENARIO ") && !l.contains(" threw ")
                             && !l.contains(" built")).count(),
-                    lines.stream().filter(l -> leaks(l, secret) || leaks(l, right)).count());
+                    lines.stream().filter(l -> shows(l, secret, right, awsKeyId, awsSecret)).count());
             for (String line : lines) {
-                assertThat(leaks(line, secret) || leaks(line, right)).as("a line shows a secret:%n%s", line)
+                assertThat(shows(line, secret, right, awsKeyId, awsSecret)).as("a line shows a secret:%n%s", line)
                         .isFalse();
             }
         } finally {
@@ -95,6 +110,11 @@ class SecretsTest {
                 // temporary files only
             }
         }
+    }
+
+    private static boolean shows(String line, String secret, String right, String awsKeyId, String awsSecret) {
+        return leaks(line, secret) || leaks(line, right) || leaks(line, awsSecret)
+                || line.contains(awsKeyId) || line.contains("X-Amz-Signature") || line.contains("X-Amz-Credential");
     }
 
     /** The secret, or its distinctive middle, plain or URL-encoded, in any case. */
