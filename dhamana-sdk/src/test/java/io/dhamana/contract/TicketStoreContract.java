@@ -537,6 +537,69 @@ public abstract class TicketStoreContract {
         assertThat(audit.remaining()).isEqualTo(audit.capacity() - confirmedUnits);
     }
 
+    /**
+     * The sweeper returns lapsed holds in small batches (a hundred per transaction) and never twice: three sweepers on
+     * two clients sweep 230 lapsed holds at once, the sum of what they report equals what the log shows, every hold
+     * is expired exactly once, and its stock and allowance are back.
+     */
+    @Test
+    void concurrentSweepersExpireEachLapsedHoldOnceInBatches() throws Exception {
+        EventId lapse = EventId.of(show.value() + "-lapse");
+        SectionId ga = SectionId.of("ga");
+        int holds = 230;
+        client.createEvent(EventSpec.builder(lapse).perBuyerCap(10).generalAdmission("ga", holds, 16, 100).build());
+        List<Callable<Void>> calls = new ArrayList<>();
+        for (int b = 0; b < holds / 10; b++) {
+            BuyerId buyer = BuyerId.of("lapsing-" + b);
+            client.verifyFan(lapse, buyer, URI.create("https://id.example/lapsing/" + b)).value();
+            calls.add(() -> {
+                for (int i = 0; i < 10; i++) {
+                    client.hold(HoldRequest.units(lapse, ga, buyer, 1).withTtl(Duration.ofSeconds(1))).value();
+                }
+                return null;
+            });
+        }
+        runTogether(calls, 8);
+        assertThat(client.unitsLeft(lapse, ga)).isZero();
+        passStoreTime(Duration.ofMillis(1_500));
+
+        OperationStats stats = new OperationStats();
+        AtomicInteger reported = new AtomicInteger();
+        try (TicketingClient east = patientClient("east", stats); TicketingClient west = patientClient("west", stats)) {
+            List<Callable<Void>> sweeps = new ArrayList<>();
+            for (TicketingClient sweeper : List.of(east, west, east)) {
+                sweeps.add(() -> {
+                    for (int n = sweeper.expireHolds(); n > 0; n = sweeper.expireHolds()) {
+                        reported.addAndGet(n);
+                    }
+                    return null;
+                });
+            }
+            runTogether(sweeps, 3);
+        }
+        long expiries = store().inTransaction(TxMode.READ_ONLY, tx -> {
+            long[] n = new long[1];
+            tx.scanOperations(Optional.of(lapse), op -> n[0] += op.operation() == Operation.EXPIRE_HOLDS ? 1 : 0);
+            return n[0];
+        });
+        long expired = store().inTransaction(TxMode.READ_ONLY, tx -> {
+            long[] n = new long[1];
+            tx.scanHolds(Optional.of(lapse), h -> n[0] += h.status() == HoldStatus.EXPIRED ? 1 : 0);
+            return n[0];
+        });
+        assertThat(expired).isEqualTo(holds);
+        assertThat(expiries).isEqualTo(holds);
+        // Other tests' lapsed holds in the same store may be swept too, never fewer than these.
+        assertThat(reported.get()).isGreaterThanOrEqualTo(holds);
+        assertThat(stats.snapshot(Operation.EXPIRE_HOLDS).successes()).as("committed sweep batches")
+                .isGreaterThanOrEqualTo((holds + 99) / 100);
+        assertThat(client.unitsLeft(lapse, ga)).isEqualTo(holds);
+        AuditReport audit = client.audit(lapse);
+        assertThat(audit.isClean()).as(audit.summary()).isTrue();
+        assertThat(audit.unitsReleased()).isEqualTo(holds);
+        assertThat(audit.heldUnits()).isZero();
+    }
+
     /** A client that retries conflicts for as long as a busy store may need, without background sweeping. */
     protected TicketingClient patientClient(String name, OperationListener listener) {
         return TicketingClient.builder().store(store()).expirySweepInterval(Duration.ZERO).name(name).listener(listener)
