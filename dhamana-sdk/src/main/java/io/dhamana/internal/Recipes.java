@@ -450,16 +450,20 @@ final class Recipes {
     }
 
     static Outcome<Verification> revoke(StoreTransaction tx, OperationKey key, EventId event, BuyerId buyer) {
+        // The key first, like every call: an attempt whose commit acknowledgement was lost is found done here, even
+        // if the buyer has been verified again since (revoking again would undo that verification).
+        if (!tx.insertOperation(new OperationRow(key, Operation.REVOKE_FAN, event, buyer.value(), SYSTEM, 0, 0))) {
+            expectDone(tx, key, Operation.REVOKE_FAN, buyer.value());
+            return Outcome.ok(Rows.verification(tx.allowance(event, buyer).orElseThrow(
+                    () -> new KeyReusedException(key, "its verification does not exist"))));
+        }
         if (!tx.revoke(event, buyer)) {
             Optional<AllowanceRow> a = tx.allowance(event, buyer);
             if (a.isEmpty()) {
                 return reject(tx, new Rejection.NotVerified(event, buyer));
             }
-            tx.markRollbackOnly(); // already revoked: nothing to write
+            tx.markRollbackOnly(); // already revoked: nothing to write, not even the log row
             return Outcome.ok(Rows.verification(a.get()));
-        }
-        if (!tx.insertOperation(new OperationRow(key, Operation.REVOKE_FAN, event, buyer.value(), SYSTEM, 0, 0))) {
-            throw new KeyReusedException(key, "a revocation key was reused");
         }
         return Outcome.ok(Rows.verification(tx.allowance(event, buyer).orElseThrow()));
     }
