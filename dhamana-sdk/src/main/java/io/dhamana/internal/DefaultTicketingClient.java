@@ -248,7 +248,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         }
         Duration ttl = request.ttl().orElse(config.defaultHoldTtl());
         if (combiner != null && section.isGeneralAdmission()) {
-            return combiner.hold(section, id, request.buyer(), request.units(), ttl);
+            return combiner.hold(section, id, request.buyer(), request.units(), ttl, request.holdId().isPresent());
         }
         return HoldCall.run(loop, config.bucketSelection(), config.admissionPerBucket(), section, id, request.seat(), request.buyer(),
                 request.units(), ttl);

@@ -46,16 +46,18 @@ final class HoldCombiner implements AutoCloseable {
         final BuyerId buyer;
         final int units;
         final Duration ttl;
+        final boolean mayBeDone;
         final Thread thread = Thread.currentThread();
         final long started;
         volatile Outcome<Hold> outcome;
         volatile RuntimeException failure;
 
-        Member(HoldId id, BuyerId buyer, int units, Duration ttl, long started) {
+        Member(HoldId id, BuyerId buyer, int units, Duration ttl, boolean mayBeDone, long started) {
             this.id = id;
             this.buyer = buyer;
             this.units = units;
             this.ttl = ttl;
+            this.mayBeDone = mayBeDone;
             this.started = started;
         }
 
@@ -100,10 +102,16 @@ final class HoldCombiner implements AutoCloseable {
                 config.sleeper(), config.random());
     }
 
-    Outcome<Hold> hold(SectionState section, HoldId id, BuyerId buyer, int units, Duration ttl) {
+    /**
+     * Holds units for one caller, combined with whoever else waits on the same bucket.
+     *
+     * @param callerChosenId whether the caller named the hold id (and so may be repeating a hold already made)
+     */
+    Outcome<Hold> hold(SectionState section, HoldId id, BuyerId buyer, int units, Duration ttl,
+                       boolean callerChosenId) {
         int bucket = section.chooseBucket(config.bucketSelection(), buyer, 1, -1);
         Lane lane = lanes.computeIfAbsent(section, s -> newLanes(s.buckets()))[bucket];
-        Member me = new Member(id, buyer, units, ttl, config.ticker().read());
+        Member me = new Member(id, buyer, units, ttl, callerChosenId, config.ticker().read());
         lane.queue.add(me);
         // Queued callers take no admission place: the lane already lets one transaction at a time reach the bucket,
         // and the lone-member path below is admitted like any single hold.
@@ -153,11 +161,11 @@ final class HoldCombiner implements AutoCloseable {
             return;
         }
         List<Recipes.BatchMember> members = batch.stream()
-                .map(b -> new Recipes.BatchMember(b.id, b.buyer, b.units, b.ttl)).toList();
+                .map(b -> new Recipes.BatchMember(b.id, b.buyer, b.units, b.ttl, b.mayBeDone)).toList();
         List<Outcome<Hold>> outcomes;
         try {
             outcomes = batches.run(Operation.HOLD, null, TxMode.READ_WRITE,
-                    (tx, attempt) -> Recipes.holdBatch(tx, section, bucket, members));
+                    (tx, attempt) -> Recipes.holdBatch(tx, section, bucket, members, attempt));
         } catch (RuntimeException e) {
             // Still inside the lane, so each member gets its own outcome (or its own error) and callers arriving
             // meanwhile keep queueing for the next batch.

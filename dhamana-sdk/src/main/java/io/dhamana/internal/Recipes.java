@@ -164,8 +164,16 @@ final class Recipes {
         return -1;
     }
 
-    /** One caller inside a combined hold. */
-    record BatchMember(HoldId id, BuyerId buyer, int units, Duration ttl) {}
+    /**
+     * One caller inside a combined hold.
+     *
+     * @param mayBeDone whether the hold may already exist: its id was chosen by the caller, who may be repeating it
+     */
+    record BatchMember(HoldId id, BuyerId buyer, int units, Duration ttl, boolean mayBeDone) {
+        BatchMember(HoldId id, BuyerId buyer, int units, Duration ttl) {
+            this(id, buyer, units, ttl, false);
+        }
+    }
 
     /**
      * Serves several general-admission holds on one section in one transaction: one decrement per bucket for all of
@@ -179,6 +187,17 @@ final class Recipes {
      *         must be served on its own
      */
     static List<Outcome<Hold>> holdBatch(StoreTransaction tx, SectionState s, int first, List<BatchMember> members) {
+        return holdBatch(tx, s, first, members, 1);
+    }
+
+    /**
+     * As above, on attempt {@code attempt} of the batch. On a retry (an earlier attempt may have committed with its
+     * acknowledgement lost) and for members whose hold may exist already, the member's key is looked up before the
+     * plan: the snapshot already holds such a member's own charge and stock, and judging it again would refuse a
+     * hold that was made. A fresh, client-chosen id on a first attempt cannot be in the log, so it costs no read.
+     */
+    static List<Outcome<Hold>> holdBatch(StoreTransaction tx, SectionState s, int first, List<BatchMember> members,
+                                         int attempt) {
         EventId event = s.eventId();
         SectionId section = s.row().section();
         int n = members.size();
@@ -196,6 +215,14 @@ final class Recipes {
         boolean[] deferred = new boolean[n];
         for (int i = 0; i < n; i++) {
             BatchMember m = members.get(i);
+            if (attempt > 1 || m.mayBeDone()) {
+                OperationKey key = OperationKey.of(m.id().value());
+                if (tx.operation(key).isPresent()) {
+                    results[i] = replayHold(tx, key, new HoldArgs(s, m.id(), Optional.empty(), m.buyer(), m.units(),
+                            m.ttl(), first));
+                    continue;
+                }
+            }
             int[] a = allowances.computeIfAbsent(m.buyer(), b -> tx.allowance(event, b)
                     .map(r -> new int[] {r.status() == VerificationStatus.VERIFIED ? 1 : 0, r.used(), r.cap()})
                     .orElse(new int[] {0, 0, 0}));

@@ -11,10 +11,8 @@ import io.dhamana.Outcome;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
-import io.dhamana.spi.KeyStrategy;
-import io.dhamana.spi.TicketStore;
-import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
+import io.dhamana.testkit.GatedStore;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -22,9 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,7 +60,7 @@ class CombinedHoldSplitOverBucketsTest {
                 store.gate();
                 CompletableFuture<Outcome<Hold>> first = CompletableFuture.supplyAsync(
                         () -> client.hold(HoldRequest.units(SHOW, GA, sameLane.get(0), 1)));
-                assertThat(store.entered.await(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(store.awaitEntered(30, TimeUnit.SECONDS)).isTrue();
                 // ...while a hold of 3 (more than any bucket will have: 1, 2, 2 left) and a hold of 1 queue behind
                 // it, to be served together in one combined transaction.
                 List<Thread> waiting = new ArrayList<>();
@@ -100,54 +96,6 @@ class CombinedHoldSplitOverBucketsTest {
                 assertThat(audit.heldUnits()).isEqualTo(5);
                 assertThat(client.unitsLeft(SHOW, GA)).isEqualTo(1);
             }
-        }
-    }
-
-    /** Holds the next writing transaction at its start until opened. */
-    private static final class GatedStore implements TicketStore {
-        private final TicketStore delegate;
-        private final AtomicBoolean armed = new AtomicBoolean();
-        private final CountDownLatch gate = new CountDownLatch(1);
-        final CountDownLatch entered = new CountDownLatch(1);
-
-        GatedStore(TicketStore delegate) {
-            this.delegate = delegate;
-        }
-
-        void gate() {
-            armed.set(true);
-        }
-
-        void open() {
-            gate.countDown();
-        }
-
-        @Override
-        public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
-            if (mode == TxMode.READ_WRITE && armed.compareAndSet(true, false)) {
-                entered.countDown();
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return delegate.inTransaction(mode, work);
-        }
-
-        @Override
-        public KeyStrategy keyStrategy() {
-            return delegate.keyStrategy();
-        }
-
-        @Override
-        public String description() {
-            return "gated " + delegate.description();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
