@@ -132,7 +132,8 @@ public interface TicketingClient extends AutoCloseable {
      * batches. Runs in the background when {@link Builder#expirySweepInterval(Duration)} is set; call it directly
      * to sweep now.
      *
-     * @return how many holds this call expired
+     * @return how many holds this call expired; a batch that committed but whose acknowledgement was lost (and that
+     *         the client then retried, with {@link RetryPolicy#retryTransientFailures()}) is done but not counted
      */
     int expireHolds();
 

@@ -378,23 +378,22 @@ final class HistoryChecker {
         });
     }
 
+    /**
+     * Sweeps never report more expiries than the log holds. They may report fewer: batches before a failed sweep
+     * committed, and a batch whose acknowledgement was lost and that the client retried committed too, but neither
+     * was counted (a sweep has no key to find its lost batch by). That each hold expired once is checked per row.
+     */
     private void checkExpiries(List<Op> history) {
         long told = 0;
-        boolean unknown = false;
         for (Op op : history) {
-            if (op.kind == Kind.EXPIRE) {
-                if (op.isOk()) {
-                    told += op.value(Integer.class);
-                } else {
-                    unknown = true; // batches before a failure committed, but their count was lost
-                }
+            if (op.kind == Kind.EXPIRE && op.isOk()) {
+                told += op.value(Integer.class);
             }
         }
         long logged = rows.operations().values().stream().filter(o -> o.operation() == Operation.EXPIRE_HOLDS)
                 .count();
-        if (logged < told || (!unknown && logged != told)) {
-            violation("sweeps reported %d expired holds (some sweeps failed: %s); the log has %d", told, unknown,
-                    logged);
+        if (logged < told) {
+            violation("sweeps reported %d expired holds; the log has only %d", told, logged);
         }
     }
 
