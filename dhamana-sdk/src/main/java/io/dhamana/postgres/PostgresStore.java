@@ -18,6 +18,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -310,14 +312,14 @@ public final class PostgresStore implements TicketStore {
      * @param sslPassword the {@code sslpassword} parameter's value, decoded, or null
      */
     private record UrlSecrets(String url, String password, String sslPassword) {
-        private static final java.util.Set<String> SECRET_PARAMETERS = java.util.Set.of("password", "sslpassword");
+        private static final Set<String> SECRET_PARAMETERS = Set.of("password", "sslpassword");
 
         static UrlSecrets takeOut(String url) {
             int query = url.indexOf('?');
             if (query < 0) {
                 return new UrlSecrets(url, null, null);
             }
-            java.util.Properties parsed = org.postgresql.Driver.parseURL(url, null);
+            Properties parsed = org.postgresql.Driver.parseURL(url, null);
             StringBuilder kept = new StringBuilder(url.substring(0, query));
             char separator = '?';
             for (String parameter : url.substring(query + 1).split("&")) {

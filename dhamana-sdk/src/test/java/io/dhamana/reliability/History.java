@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,8 +86,8 @@ final class History {
             StringBuilder sb = new StringBuilder("{:index ").append(index).append(" :time ")
                     .append(completion ? completedAt : invokedAt).append(" :process ").append(thread)
                     .append(" :client ").append(client).append(" :type ")
-                    .append(completion ? ":" + String.valueOf(result).toLowerCase(java.util.Locale.ROOT) : ":invoke")
-                    .append(" :f :").append(kind.name().toLowerCase(java.util.Locale.ROOT));
+                    .append(completion ? ":" + String.valueOf(result).toLowerCase(Locale.ROOT) : ":invoke")
+                    .append(" :f :").append(kind.name().toLowerCase(Locale.ROOT));
             append(sb, "hold", hold);
             append(sb, "ticket", ticket);
             append(sb, "listing", listing);

@@ -34,9 +34,11 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -120,7 +122,7 @@ final class HistoryChecker {
         /** ok / fail / info per kind, as text. */
         String tally() {
             StringBuilder sb = new StringBuilder();
-            counts.forEach((k, c) -> sb.append(k.name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(c[0])
+            counts.forEach((k, c) -> sb.append(k.name().toLowerCase(Locale.ROOT)).append(' ').append(c[0])
                     .append('/').append(c[1]).append('/').append(c[2]).append("  "));
             return sb.toString().strip();
         }
@@ -132,7 +134,7 @@ final class HistoryChecker {
         c.checkOperations(history);
         c.checkRows();
         Map<Kind, long[]> counts = new EnumMap<>(Kind.class);
-        Map<String, Long> rejections = new java.util.TreeMap<>();
+        Map<String, Long> rejections = new TreeMap<>();
         for (Op op : history) {
             long[] n = counts.computeIfAbsent(op.kind, k -> new long[3]);
             n[op.result == null ? 2 : op.result.ordinal()]++;

@@ -49,6 +49,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
@@ -298,7 +299,7 @@ class PostgresInputSafetyTest {
                             statements.add(sql);
                         }
                         Object result = invoke(real, method, args);
-                        if (result instanceof Statement st && !(result instanceof java.sql.PreparedStatement)) {
+                        if (result instanceof Statement st && !(result instanceof PreparedStatement)) {
                             return recordingStatement(st);
                         }
                         return result;

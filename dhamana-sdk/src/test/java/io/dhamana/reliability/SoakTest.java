@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -86,8 +87,14 @@ class SoakTest {
 
     private void soak(String storeName, long ops, int threads) throws Exception {
         long seed = SEED;
-        String command = "mvn -pl dhamana-sdk -am test -Dtest=SoakTest -Dsoak.store=" + storeName + " -Dsoak.ops="
-                + ops + " -Dsoak.threads=" + threads + " -Dsoak.seed=" + seed;
+        StringBuilder command = new StringBuilder("mvn -pl dhamana-sdk -am test -Dtest=SoakTest -Dsoak.store=")
+                .append(storeName).append(" -Dsoak.ops=").append(ops).append(" -Dsoak.threads=").append(threads)
+                .append(" -Dsoak.seed=").append(seed);
+        for (String option : List.of("soak.faults", "soak.kills", "soak.isolation")) {
+            if (System.getProperty(option) != null) {
+                command.append(" -D").append(option).append('=').append(System.getProperty(option));
+            }
+        }
         System.out.printf("[soak] %s: seed %d, %,d operations on %d threads (repeat with: %s)%n", storeName, seed,
                 ops, threads, command);
         EventId event = EventId.of("soak-" + Long.toHexString(seed).replace('-', 'n'));
@@ -193,7 +200,7 @@ class SoakTest {
     }
 
     /** Worker threads named by their number, which seeds their injected faults. */
-    private static final class NamedThreads implements java.util.concurrent.ThreadFactory {
+    private static final class NamedThreads implements ThreadFactory {
         private final AtomicInteger next = new AtomicInteger();
 
         @Override

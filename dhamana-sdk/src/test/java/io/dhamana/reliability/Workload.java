@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -315,7 +316,7 @@ final class Workload {
     static final class Recent<T> {
         private final AtomicReferenceArray<Object[]> slots;
         private final AtomicLong count = new AtomicLong();
-        private final java.util.Set<T> finished = ConcurrentHashMap.newKeySet();
+        private final Set<T> finished = ConcurrentHashMap.newKeySet();
 
         void finish(T id) {
             finished.add(id);
