@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,7 @@ public final class RestartablePostgres implements AutoCloseable {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("max_connections", "100")
                 .setRegisterShutdownHook(false)
+                .setPGStartupWait(Duration.ofMinutes(1)) // crash recovery on a loaded machine takes a while
                 .start();
     }
 
