@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -133,6 +134,7 @@ public final class PostgresStore implements TicketStore {
         private PostgresIsolation isolation = PostgresIsolation.SERIALIZABLE;
         private String schema = "dhamana";
         private Integer maxPoolSize;
+        private Duration connectionTimeout;
         private boolean installSchema = true;
 
         private Builder() {}
@@ -231,6 +233,16 @@ public final class PostgresStore implements TicketStore {
         }
 
         /**
+         * How long a transaction waits for a connection of the pool the store builds (with {@link #jdbcUrl}) before
+         * failing with a transient {@link StoreException}; default 10 seconds.
+         */
+        public Builder connectionTimeout(Duration timeout) {
+            this.connectionTimeout = Checks.duration("connectionTimeout", timeout, Duration.ofMillis(250),
+                    Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
          * Whether {@link #build()} creates the schema when it is missing (default true). Installing needs the right
          * to create the schema and its tables; an installed schema is recognised without any DDL. With false, the
          * build only checks that the schema is installed.
@@ -256,9 +268,11 @@ public final class PostgresStore implements TicketStore {
             if (jdbcUrl != null && dataSource != null) {
                 throw new InvalidRequestException("dataSource", "must not be combined with jdbcUrl");
             }
-            if (dataSource != null && (user != null || password != null || maxPoolSize != null)) {
+            if (dataSource != null && (user != null || password != null || maxPoolSize != null
+                    || connectionTimeout != null)) {
                 throw new InvalidRequestException(user != null ? "user" : password != null ? "password"
-                        : "maxPoolSize", "applies only with jdbcUrl; configure your DataSource instead");
+                        : maxPoolSize != null ? "maxPoolSize" : "connectionTimeout",
+                        "applies only with jdbcUrl; configure your DataSource instead");
             }
             Sql sql = new Sql(schema);
             boolean owned = dataSource == null;
@@ -272,7 +286,8 @@ public final class PostgresStore implements TicketStore {
                 }
                 HikariPool hikari = HikariPool.open(poolName, secrets.url(), user,
                         password != null ? password : secrets.password(), secrets.sslPassword(),
-                        maxPoolSize == null ? 16 : maxPoolSize, isolation);
+                        maxPoolSize == null ? 16 : maxPoolSize, isolation,
+                        connectionTimeout == null ? Duration.ofSeconds(10) : connectionTimeout);
                 ds = hikari.dataSource();
                 pool = Optional.of(hikari);
             } else {
@@ -356,7 +371,7 @@ public final class PostgresStore implements TicketStore {
         }
 
         static HikariPool open(String name, String url, String user, String password, String sslPassword,
-                               int size, PostgresIsolation isolation) {
+                               int size, PostgresIsolation isolation, Duration connectionTimeout) {
             com.zaxxer.hikari.HikariConfig config;
             try {
                 config = new com.zaxxer.hikari.HikariConfig();
@@ -382,6 +397,7 @@ public final class PostgresStore implements TicketStore {
                 config.addDataSourceProperty("sslpassword", sslPassword);
             }
             config.setMaximumPoolSize(size);
+            config.setConnectionTimeout(connectionTimeout.toMillis());
             config.setAutoCommit(false);
             // Set once on each new connection (and restored by the pool if anyone changes it), so a transaction
             // starts at this level without a SET TRANSACTION round trip of its own.

@@ -83,6 +83,11 @@ class PostgresBadInputTest extends BadInputTest {
                 () -> PostgresStore.builder().dataSource(new HikariDataSource()).password("x").build()));
         c.add(invalid("postgres builder: a data source with a pool size", "maxPoolSize applies only with jdbcUrl",
                 () -> PostgresStore.builder().dataSource(new HikariDataSource()).maxPoolSize(4).build()));
+        c.add(invalid("postgres builder: a data source with a connection timeout",
+                "connectionTimeout applies only with jdbcUrl", () -> PostgresStore.builder()
+                        .dataSource(new HikariDataSource()).connectionTimeout(java.time.Duration.ofSeconds(1)).build()));
+        c.add(invalid("postgres builder: a connection timeout of zero", "connectionTimeout must be between",
+                () -> PostgresStore.builder().connectionTimeout(java.time.Duration.ZERO)));
         c.add(failing("postgres builder: a missing schema that may not be installed", StoreException.class,
                 "is not installed", () -> PostgresServer.store("bad_input_missing", PostgresIsolation.SERIALIZABLE)
                 .maxPoolSize(1).installSchema(false).build()));

@@ -111,6 +111,10 @@ public final class SqlErrors {
             }
         }
         for (Throwable t : chain) {
+            if (t instanceof SQLTransientConnectionException && state(t) == null) {
+                return new StoreException(true, null, what + " failed: no pooled connection was free in time"
+                        + " (every connection busy, or the database unreachable): " + firstLine(t), failure);
+            }
             if (isTransient(t)) {
                 String state = state(t);
                 return new StoreException(true, state, what + " failed: the connection or server was lost"
