@@ -246,6 +246,8 @@ public class BadInputTest {
         c.add(invalid("builder: blank name", "name", () -> TicketingClient.builder().name("")));
         c.add(invalid("builder: null listener", "listener", () -> TicketingClient.builder().listener(null)));
         c.add(invalid("policy: zero attempts", "maxAttempts", () -> RetryPolicy.builder().maxAttempts(0)));
+        c.add(invalid("engine: negative expected holds", "expectedHolds",
+                () -> EngineStore.builder().expectedHolds(-1)));
         c.add(invalid("policy: negative deadline", "deadline",
                 () -> RetryPolicy.builder().deadline(Duration.ofSeconds(-1))));
         c.add(invalid("policy: null jitter", "jitter", () -> RetryPolicy.builder().jitter(null)));

@@ -58,6 +58,8 @@ import java.util.concurrent.TimeUnit;
 public class EngineHoldBenchmark {
     /** Units per iteration. */
     static final int CAPACITY = Limits.MAX_SECTION_CAPACITY;
+    /** Holds one iteration of a second or two is expected to take at most. */
+    static final long EXPECTED_HOLDS = 2_000_000;
 
     /** Stock rows the section is split over. */
     @Param({"1", "2", "4", "8", "16", "32", "64"})
@@ -83,7 +85,9 @@ public class EngineHoldBenchmark {
     /** A fresh store, event and verified buyers for every iteration. */
     @Setup(Level.Iteration)
     public void freshStore() {
-        store = EngineStore.create();
+        // Sized like a hash map's initial capacity for what an iteration holds, so the engine does not spend the
+        // measurement rehashing its hold and log tables as they grow into the millions.
+        store = EngineStore.builder().expectedHolds(EXPECTED_HOLDS).build();
         client = HoldWorkload.client(store, combining);
         event = HoldWorkload.createEvent(client, "engine-" + iteration++, CAPACITY, buckets);
         HoldWorkload.target(client, event); // each thread verifies its own buyers there

@@ -45,22 +45,22 @@ public final class Engine {
     record MoneyKey(OperationKey operation, int leg) {}
 
     /**
-     * Initial table sizes. Not larger: a scan walks every bin of a table, so a table pre-sized for millions of rows
-     * makes each scan of a small event (audits, the naive foil's count) slow; growing tables rehash instead.
+     * Initial table sizes when no hint is given. Not larger: a scan walks every bin of a table, so a table sized
+     * for millions of rows makes each scan of a small event (audits, the naive foil's count) slow.
      */
     private static final int BIG = 1 << 10;
     private static final int SMALL = 1 << 6;
 
-    final Table<EventId, EventRow> events = new Table<>("event", SMALL);
-    final Table<SectionKey, SectionRow> sections = new Table<>("section", SMALL);
-    final Table<BucketKey, BucketRow> buckets = new Table<>("stock_bucket", SMALL);
-    final Table<SeatKey, SeatRow> seats = new Table<>("seat", SMALL);
-    final Table<AllowanceKey, AllowanceRow> allowances = new Table<>("allowance", SMALL);
-    final Table<HoldId, HoldRow> holds = new Table<>("hold", BIG);
-    final Table<TicketId, TicketRow> tickets = new Table<>("ticket", BIG);
-    final Table<ListingId, ListingRow> listings = new Table<>("listing", SMALL);
-    final Table<OperationKey, OperationRow> operations = new Table<>("operation_log", BIG);
-    final Table<MoneyKey, MoneyEntry> money = new Table<>("money_entry", BIG);
+    final Table<EventId, EventRow> events;
+    final Table<SectionKey, SectionRow> sections;
+    final Table<BucketKey, BucketRow> buckets;
+    final Table<SeatKey, SeatRow> seats;
+    final Table<AllowanceKey, AllowanceRow> allowances;
+    final Table<HoldId, HoldRow> holds;
+    final Table<TicketId, TicketRow> tickets;
+    final Table<ListingId, ListingRow> listings;
+    final Table<OperationKey, OperationRow> operations;
+    final Table<MoneyKey, MoneyEntry> money;
 
     /** Seats of a section in the order they were inserted. */
     final ConcurrentHashMap<SectionKey, Queue<SeatId>> seatOrder = new ConcurrentHashMap<>();
@@ -114,7 +114,26 @@ public final class Engine {
     final LongAdder conflicts = new LongAdder();
 
     public Engine(Clock clock) {
+        this(clock, 0);
+    }
+
+    /**
+     * @param expectedHolds how many holds the store is expected to take; the tables that grow with every hold start
+     *                      that big, so a large drop does not spend its time rehashing (0: start small)
+     */
+    public Engine(Clock clock, long expectedHolds) {
         this.clock = clock;
+        int big = (int) Math.max(BIG, Math.min(1 << 28, expectedHolds));
+        events = new Table<>("event", SMALL);
+        sections = new Table<>("section", SMALL);
+        buckets = new Table<>("stock_bucket", SMALL);
+        seats = new Table<>("seat", SMALL);
+        allowances = new Table<>("allowance", SMALL);
+        holds = new Table<>("hold", big);
+        tickets = new Table<>("ticket", BIG);
+        listings = new Table<>("listing", SMALL);
+        operations = new Table<>("operation_log", big); // one log row per hold
+        money = new Table<>("money_entry", BIG);
     }
 
     /** Starts a transaction; the caller must {@link EngineTx#close()} it. */
