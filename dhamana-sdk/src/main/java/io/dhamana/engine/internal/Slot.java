@@ -64,10 +64,18 @@ final class Slot<V> {
         return h == null ? 0 : h.ts;
     }
 
-    /** Installs a new version and cuts versions no live snapshot can reach. Only while latched. */
+    /**
+     * Installs a new version and cuts versions no live snapshot can reach. Only while latched.
+     *
+     * <p>The walk looks at most {@value #PRUNE_WALK} versions deep. While an old snapshot is open (a thread preempted
+     * mid-transaction holds it), a hot row gathers versions newer than it, and walking all of them on every commit
+     * made commits quadratic; bounded, the chain just waits, and the first commit after that snapshot closes cuts
+     * the whole tail at once.
+     */
     void install(V value, long ts, long oldestSnapshot) {
         Version<V> v = new Version<>(value, ts, head);
-        for (Version<V> p = v; p != null; p = p.prev) {
+        Version<V> p = v;
+        for (int depth = 0; p != null && depth < PRUNE_WALK; depth++, p = p.prev) {
             if (p.ts <= oldestSnapshot) {
                 p.prev = null;
                 break;
@@ -75,4 +83,7 @@ final class Slot<V> {
         }
         head = v;
     }
+
+    /** How deep {@link #install} looks for versions to cut. */
+    static final int PRUNE_WALK = 8;
 }
