@@ -74,8 +74,8 @@ public record Plan(String name, List<Step> steps) {
         @Override
         public String title() {
             return "pgbench SDK hold SQL, " + clients + (clients == 1 ? " client" : " clients") + ", buckets="
-                    + buckets + ", " + isolation + (variant == PgbenchBaseline.Variant.INDEX_SCANS
-                    ? ", index scans only" : "");
+                    + buckets + ", " + isolation + (variant == PgbenchBaseline.Variant.SERVER_DEFAULTS
+                    ? ", server defaults (sequential scans allowed)" : "");
         }
 
         @Override
@@ -115,7 +115,7 @@ public record Plan(String name, List<Step> steps) {
         b.combining(new String[]{"1"}, new int[]{4}, new int[]{4});
         b.engineLatency(new int[]{4}, new String[]{"64"});
         b.postgresLatency(new int[]{4}, new String[]{"1"}, true);
-        b.indexScans(new int[]{4}, new String[]{"64"});
+        b.serverDefaults(new int[]{4}, new String[]{"64"});
         return b.build();
     }
 
@@ -130,7 +130,7 @@ public record Plan(String name, List<Step> steps) {
         b.combining(new String[]{"1"}, buyers, new int[]{16, 64}).hotRowBuckets(new String[]{"1", "64"});
         b.engineLatency(new int[]{16}, new String[]{"1", "64"});
         b.postgresLatency(new int[]{16}, new String[]{"1", "64"}, false);
-        b.indexScans(new int[]{16, 64}, new String[]{"1", "64"});
+        b.serverDefaults(new int[]{16, 64}, new String[]{"1", "64"});
         return b.build();
     }
 
@@ -145,7 +145,7 @@ public record Plan(String name, List<Step> steps) {
         b.combining(all, BUYERS, BUYERS);
         b.engineLatency(BUYERS, new String[]{"1", "8", "64"});
         b.postgresLatency(new int[]{16, 64}, new String[]{"1", "64"}, true);
-        b.indexScans(new int[]{16, 64}, all);
+        b.serverDefaults(new int[]{16, 64}, all);
         return b.build();
     }
 
@@ -174,8 +174,8 @@ public record Plan(String name, List<Step> steps) {
         private int[] pgLatencyBuyers = {};
         private String[] pgLatencyBuckets = {};
         private boolean baselineLatency;
-        private int[] indexScanBuyers = {};
-        private String[] indexScanBuckets = {};
+        private int[] serverDefaultBuyers = {};
+        private String[] serverDefaultBuckets = {};
 
         Builder(String name, String[] buckets, int[] buyers) {
             this.name = name;
@@ -238,9 +238,9 @@ public record Plan(String name, List<Step> steps) {
             return this;
         }
 
-        Builder indexScans(int[] buyers, String[] buckets) {
-            indexScanBuyers = buyers;
-            indexScanBuckets = buckets;
+        Builder serverDefaults(int[] buyers, String[] buckets) {
+            serverDefaultBuyers = buyers;
+            serverDefaultBuckets = buckets;
             return this;
         }
 
@@ -290,10 +290,10 @@ public record Plan(String name, List<Step> steps) {
                     steps.add(new PgbenchStep(Integer.parseInt(bk), t, "serializable",
                             PgbenchBaseline.Variant.AS_STORE, pgbenchSeconds));
                 }
-                if (contains(indexScanBuyers, t)) {
-                    for (String bk : indexScanBuckets) {
+                if (contains(serverDefaultBuyers, t)) {
+                    for (String bk : serverDefaultBuckets) {
                         steps.add(new PgbenchStep(Integer.parseInt(bk), t, "serializable",
-                                PgbenchBaseline.Variant.INDEX_SCANS, pgbenchSeconds));
+                                PgbenchBaseline.Variant.SERVER_DEFAULTS, pgbenchSeconds));
                     }
                 }
             }

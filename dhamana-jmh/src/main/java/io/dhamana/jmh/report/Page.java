@@ -32,11 +32,13 @@ public final class Page {
                     + " an empty schema and a new event of 2,000,000 units per trial, audited after it.",
             Series.PG_SDK_COMBINING.key(), "The same with `.combining(true)`.",
             Series.PGBENCH.key(), "The SDK's hold transaction as raw SQL (`pgbench/ga-hold.sql`: log row, hold row,"
-                    + " allowance charge, bucket decrement, commit) run by pgbench at the same concurrency,"
-                    + " `-M prepared`, `--max-tries=0` (immediate retries); client *i* keeps to bucket *i* mod N.",
-            Series.PGBENCH_INDEX.key(), "The same pgbench run with `enable_seqscan=off`: the bucket UPDATE goes"
-                    + " through the primary key, so SERIALIZABLE's predicate locks cover one bucket instead of the"
-                    + " whole (one-page) table.",
+                    + " allowance charge, bucket decrement, commit) run by pgbench at the same concurrency with the"
+                    + " store's session settings (`enable_seqscan=off` at SERIALIZABLE), `-M prepared`,"
+                    + " `--max-tries=0` (immediate retries); client *i* keeps to bucket *i* mod N.",
+            Series.PGBENCH_DEFAULTS.key(), "The same pgbench run with the server's defaults: the planner updates the"
+                    + " one-page stock table through a sequential scan, so SERIALIZABLE predicate-locks the whole"
+                    + " table and every hold conflicts with every other. How the store ran before it turned"
+                    + " sequential scans off.",
             Series.HOT_ROW.key(), "Plain JDBC, autocommit, READ COMMITTED: `UPDATE bench_stock SET remaining ="
                     + " remaining - 1 WHERE bucket = ? AND remaining > 0` on a random row; one row is the classic"
                     + " hot row. Writes the counter only (no hold, no buyer, no log).",

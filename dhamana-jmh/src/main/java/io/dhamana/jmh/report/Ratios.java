@@ -43,7 +43,7 @@ public final class Ratios {
             ratio(g1, Series.PG_SDK, "SDK: 64 buckets ÷ 1 bucket, " + b + " buyers", "≥ 8×", 8,
                     hps(Series.PG_SDK, 64, b), hps(Series.PG_SDK, 1, b), true);
         }
-        for (Series ref : List.of(Series.PGBENCH, Series.PGBENCH_INDEX)) {
+        for (Series ref : List.of(Series.PGBENCH, Series.PGBENCH_DEFAULTS)) {
             for (int b : new int[]{16, 64}) {
                 ratio(g1, ref, "reference, " + ref.label() + ": 64 ÷ 1 bucket, " + b + " buyers", "≥ 8×", 8,
                         hps(ref, 64, b), hps(ref, 1, b), false);
@@ -68,7 +68,7 @@ public final class Ratios {
             atMost(g4, Series.PG_SDK, "SDK on PostgreSQL SERIALIZABLE, " + b + " buyers", 0.05,
                     point(Series.PG_SDK, 64, b).map(Results.Point::retriesPerHold), true);
         }
-        for (Series ref : List.of(Series.ENGINE, Series.PGBENCH, Series.PGBENCH_INDEX)) {
+        for (Series ref : List.of(Series.ENGINE, Series.PGBENCH, Series.PGBENCH_DEFAULTS)) {
             for (int b : new int[]{16, 64}) {
                 atMost(g4, ref, "reference, " + ref.label() + ", " + b + " buyers", 0.05,
                         point(ref, 64, b).map(Results.Point::retriesPerHold), false);

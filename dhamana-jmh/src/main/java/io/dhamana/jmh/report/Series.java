@@ -25,15 +25,15 @@ public record Series(String key, String label, String color, boolean flat, int o
             "SDK · PostgreSQL SERIALIZABLE · combining", "#e377c2", false, 4);
     static final Series PGBENCH = new Series("pgbench-serializable", "pgbench · SDK hold SQL · SERIALIZABLE",
             "#ff7f0e", false, 5);
-    static final Series PGBENCH_INDEX = new Series("pgbench-serializable-index-scans",
-            "pgbench · same SQL · index scans only", "#bcbd22", false, 6);
+    static final Series PGBENCH_DEFAULTS = new Series("pgbench-serializable-server-defaults",
+            "pgbench · same SQL · server defaults (sequential scans)", "#bcbd22", false, 6);
     static final Series HOT_ROW = new Series("hot-row", "plain SQL · conditional UPDATE · READ COMMITTED", "#2ca02c",
             false, 7);
     static final Series SKIP_LOCKED = new Series("skip-locked", "plain SQL · SKIP LOCKED seat rows · READ COMMITTED",
             "#9467bd", true, 8);
 
     private static final List<Series> KNOWN = List.of(ENGINE, ENGINE_COMBINING, FOIL, PG_SDK, PG_SDK_COMBINING,
-            PGBENCH, PGBENCH_INDEX, HOT_ROW, SKIP_LOCKED);
+            PGBENCH, PGBENCH_DEFAULTS, HOT_ROW, SKIP_LOCKED);
     private static final String[] SPARE = {"#8c564b", "#393b79", "#637939", "#843c39", "#7b4173"};
 
     /** The series of a JMH benchmark method ({@code Class.method}) with its parameters. */
@@ -58,10 +58,10 @@ public record Series(String key, String label, String color, boolean flat, int o
     /** The series of a pgbench point. */
     static Series ofPgbench(String isolation, String variant) {
         String iso = isolation.toLowerCase().replace(' ', '-');
-        boolean index = "INDEX_SCANS".equals(variant);
-        String key = "pgbench-" + iso + (index ? "-index-scans" : "");
-        return find(key, "pgbench · SDK hold SQL · " + isolation.toUpperCase() + (index ? " · index scans only"
-                : ""), false);
+        boolean defaults = "SERVER_DEFAULTS".equals(variant);
+        String key = "pgbench-" + iso + (defaults ? "-server-defaults" : "");
+        return find(key, "pgbench · SDK hold SQL · " + isolation.toUpperCase() + (defaults
+                ? " · server defaults (sequential scans)" : ""), false);
     }
 
     private static Series find(String key, String label, boolean flat) {
