@@ -2,15 +2,13 @@ package io.dhamana.dsql;
 
 import io.dhamana.jdbc.internal.SqlErrors;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
+import io.dhamana.jdbc.internal.OpeningDataSource;
 
 /**
  * Physical connections to one Aurora DSQL endpoint, each opened with a token made for it: the pool calls
@@ -20,7 +18,7 @@ import javax.sql.DataSource;
  * at connect: DSQL refuses most {@code SET}s, so pgjdbc is told the server's version and puts what it needs (the
  * application name) in the startup packet instead of setting it afterwards.
  */
-final class DsqlConnectionFactory implements DataSource {
+final class DsqlConnectionFactory extends OpeningDataSource {
     /** DSQL's port and its one database. */
     static final int PORT = 5432;
     static final String DATABASE = "postgres";
@@ -94,16 +92,6 @@ final class DsqlConnectionFactory implements DataSource {
         throw new SQLFeatureNotSupportedException("connections to " + host + " use the store's user and IAM tokens");
     }
 
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // unused: nothing is logged through DriverManager-style writers
-    }
-
     /** Set by the pool from its connection timeout; bounds each connect, the TLS and login exchange included. */
     @Override
     public void setLoginTimeout(int seconds) {
@@ -115,24 +103,6 @@ final class DsqlConnectionFactory implements DataSource {
     @Override
     public int getLoginTimeout() {
         return loginTimeoutSeconds;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
     }
 
     @Override

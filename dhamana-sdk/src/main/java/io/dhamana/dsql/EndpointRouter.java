@@ -3,7 +3,6 @@ package io.dhamana.dsql;
 import io.dhamana.jdbc.internal.SqlErrors;
 import org.slf4j.LoggerFactory;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.dhamana.jdbc.internal.OpeningDataSource;
 import javax.sql.DataSource;
 
 /**
@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  * choice of connection moves: nothing has been sent when an endpoint is passed over, so no work can be done twice.
  * Thread-safe.
  */
-final class EndpointRouter implements DataSource {
+final class EndpointRouter extends OpeningDataSource {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(EndpointRouter.class);
 
     /** One endpoint: its Region, a label for messages (host or "caller's data source"), and its connections. */
@@ -141,41 +141,4 @@ final class EndpointRouter implements DataSource {
         throw new SQLFeatureNotSupportedException("each endpoint's data source decides how to log in");
     }
 
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // unused
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // each endpoint's pool bounds its own wait
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
-    }
 }

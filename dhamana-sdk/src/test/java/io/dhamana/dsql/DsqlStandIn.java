@@ -8,10 +8,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
@@ -20,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.dhamana.jdbc.internal.OpeningDataSource;
 import javax.sql.DataSource;
 
 /**
@@ -179,58 +178,21 @@ final class DsqlStandIn {
     /** A minimal data source around {@code open}, for a pool to draw from. */
     static DataSource dataSource(Opener open) {
         prepare();
-        return new OpeningDataSource(open);
+        return new OpenerDataSource(open);
     }
 
     /** The minimal data source HikariCP needs around an opener. */
-    private static final class OpeningDataSource implements DataSource {
+    private static final class OpenerDataSource extends OpeningDataSource {
         private final Opener open;
 
-        OpeningDataSource(Opener open) {
+        OpenerDataSource(Opener open) {
             this.open = open;
+            setLoginTimeout(5); // how long HikariCP waits for its connection adder when the pool closes
         }
 
         @Override
         public Connection getConnection() throws SQLException {
             return open.open();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 5; // how long HikariCP waits for its connection adder when the pool closes
-        }
-
-        @Override
-        public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 

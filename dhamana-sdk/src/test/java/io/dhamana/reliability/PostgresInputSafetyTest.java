@@ -43,7 +43,6 @@ import io.dhamana.testkit.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -51,7 +50,6 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,9 +60,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
+import io.dhamana.jdbc.internal.OpeningDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -273,7 +270,7 @@ class PostgresInputSafetyTest {
     }
 
     /** A data source on the test server that records the text of every statement its connections are given. */
-    private static final class RecordingDataSource implements DataSource {
+    private static final class RecordingDataSource extends OpeningDataSource {
         private final PGSimpleDataSource delegate = new PGSimpleDataSource();
         private final Set<String> statements = ConcurrentHashMap.newKeySet();
 
@@ -324,46 +321,6 @@ class PostgresInputSafetyTest {
             } catch (InvocationTargetException ex) {
                 throw ex.getCause();
             }
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-            // none
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            // the default
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 

@@ -3,21 +3,18 @@ package io.dhamana.testkit;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
+import io.dhamana.jdbc.internal.OpeningDataSource;
 
 /**
  * A data source on the test server whose connections can be killed for real, at a chosen moment of the next
@@ -26,7 +23,7 @@ import javax.sql.DataSource;
  * simulated. Each connection is new (no pool), so a retry always gets a fresh backend. Shared by the ambiguous-commit
  * tests and the fault stampede, which re-arms it again and again while many callers write.
  */
-public final class KillSwitchDataSource implements DataSource {
+public final class KillSwitchDataSource extends OpeningDataSource {
 
     /** When to kill the backend of the next writing transaction. */
     public enum Moment {
@@ -136,43 +133,4 @@ public final class KillSwitchDataSource implements DataSource {
         killsAt.incrementAndGet(moment.ordinal());
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("use getConnection()");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // no log writer
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // the default is fine
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
-    }
 }
