@@ -296,7 +296,9 @@ public interface TicketingClient extends AutoCloseable {
 
         /**
          * Serves concurrent general-admission holds that target the same bucket with one transaction (each caller
-         * still gets its own outcome and key); default off.
+         * still gets its own outcome and key); default off. It pays where a transaction is a round trip to a
+         * database; on a store whose {@link TicketStore#combiningPays()} is false (the in-process engine) holds
+         * still run one transaction each.
          */
         public Builder combining(boolean enabled) {
             this.combining = enabled;

@@ -66,6 +66,15 @@ public final class EngineStore implements TicketStore {
         return KeyStrategy.RANDOM;
     }
 
+    /**
+     * No: a hold here takes a few microseconds of CPU, less than parking a waiting caller and waking it, so
+     * combined holds were measured at a quarter of the rate of uncombined ones on one hot bucket.
+     */
+    @Override
+    public boolean combiningPays() {
+        return false;
+    }
+
     @Override
     public String description() {
         return "in-process OCC engine (snapshot isolation)";

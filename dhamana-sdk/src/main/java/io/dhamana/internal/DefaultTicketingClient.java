@@ -74,7 +74,12 @@ public final class DefaultTicketingClient implements TicketingClient {
                 config.ticker(), config.sleeper(), config.random());
         this.catalog = new Catalog(loop);
         this.keys = new Keys(config.store().keyStrategy());
-        this.combiner = config.combining() ? new HoldCombiner(loop, config) : null;
+        boolean combines = config.combining() && config.store().combiningPays();
+        if (config.combining() && !combines) {
+            LOG.info("Dhamana client '{}': combining is on, but {} serves a hold faster than a waiting caller can be"
+                    + " woken; holds run one transaction each", config.name(), config.store().description());
+        }
+        this.combiner = combines ? new HoldCombiner(loop, config) : null;
         if (config.expirySweepInterval().isZero()) {
             this.sweeper = null;
         } else {

@@ -205,6 +205,33 @@ class EngineStampedeTest {
         }
     }
 
+    @Test
+    void onTheEngineItselfCombiningRunsEachHoldInItsOwnTransaction() throws Exception {
+        EventId e = drop(600, 1, 1_000);
+        // Straight on the engine a hold costs less than waking a waiting caller, so the client does not combine.
+        try (TicketingClient combined = TicketingClient.builder().store(store).name("combined").listener(stats)
+                .combining(true).expirySweepInterval(Duration.ZERO).build()) {
+            long commitsBefore = store.commits();
+            AtomicInteger told = new AtomicInteger();
+            List<Callable<Void>> calls = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                BuyerId who = BuyerId.of("fan-" + i);
+                calls.add(() -> {
+                    if (combined.hold(HoldRequest.units(e, FLOOR, who, 1)).isOk()) {
+                        told.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            runTogether(calls, 64);
+            long transactions = store.commits() - commitsBefore;
+            AuditReport audit = combined.audit(e);
+            assertThat(audit.isClean()).as(audit.summary()).isTrue();
+            assertThat(audit.heldUnits()).isEqualTo(600).isEqualTo(told.get());
+            assertThat(transactions).isEqualTo(600); // one commit per hold; refusals write nothing
+        }
+    }
+
     static void runTogether(List<Callable<Void>> calls, int threads) throws Exception {
         io.dhamana.testkit.Together.run(calls, threads);
     }
