@@ -126,7 +126,7 @@ public record Plan(String name, List<Step> steps) {
     public static Plan quick() {
         int[] buyers = {1, 16, 64};
         Builder b = new Builder("quick", new String[]{"1", "8", "64"}, buyers);
-        b.engineIterations(1, 1, 2, 1, 1).postgresIterations(1, 1, 2, 2).pgbenchSeconds(4).seats(200_000);
+        b.engineIterations(2, 1, 2, 1, 1).postgresIterations(1, 1, 2, 2).pgbenchSeconds(4).seats(200_000);
         b.combining(new String[]{"1"}, buyers, new int[]{16, 64}).hotRowBuckets(new String[]{"1", "64"});
         b.engineLatency(new int[]{16}, new String[]{"1", "64"});
         b.postgresLatency(new int[]{16}, new String[]{"1", "64"}, false);
