@@ -237,7 +237,7 @@ public interface TicketingClient extends AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration defaultHoldTtl = Duration.ofMinutes(10);
         private BucketSelection bucketSelection = BucketSelection.LEAST_BUSY;
-        private int admissionPerBucket = 2;
+        private int admissionPerBucket = 1;
         private boolean combining = false;
         private int maxCombinedHolds = 64;
         private Duration expirySweepInterval = Duration.ofSeconds(5);
@@ -287,7 +287,9 @@ public interface TicketingClient extends AutoCloseable {
         /**
          * The most general-admission holds this client runs at once on one stock bucket; further callers take
          * another bucket with room, or wait in the client when every bucket is full, instead of piling onto one
-         * row (a lock convoy on PostgreSQL, a conflict storm under optimistic concurrency). Default 2.
+         * row (a lock convoy on PostgreSQL, a conflict storm under optimistic concurrency). Default 1: a second hold
+         * on a row another transaction of ours is writing can only wait for it and then, under SERIALIZABLE or
+         * snapshot isolation, lose.
          */
         public Builder admissionPerBucket(int holds) {
             this.admissionPerBucket = Checks.range("admissionPerBucket", holds, 1, 1_024);
