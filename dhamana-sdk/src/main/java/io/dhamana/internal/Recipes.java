@@ -41,7 +41,9 @@ import io.dhamana.spi.TicketRow;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -208,11 +210,9 @@ final class Recipes {
             left[b.bucket()] = Math.max(0, b.remaining());
             total += left[b.bucket()];
         }
-        Map<BuyerId, int[]> allowances = new HashMap<>(); // {verified ? 1 : 0, used, cap}
-        int[] plan = new int[n];
         @SuppressWarnings({"unchecked", "rawtypes"})
         Outcome<Hold>[] results = new Outcome[n];
-        boolean[] deferred = new boolean[n];
+        // Members that may have been served already (a retry, or a caller-chosen id) are looked up first.
         for (int i = 0; i < n; i++) {
             BatchMember m = members.get(i);
             if (attempt > 1 || m.mayBeDone()) {
@@ -220,10 +220,26 @@ final class Recipes {
                 if (tx.operation(key).isPresent()) {
                     results[i] = replayHold(tx, key, new HoldArgs(s, m.id(), Optional.empty(), m.buyer(), m.units(),
                             m.ttl(), first));
-                    continue;
                 }
             }
-            int[] a = allowances.computeIfAbsent(m.buyer(), b -> tx.allowance(event, b)
+        }
+        // Every other member's allowance in one read, then the plan from the snapshot.
+        List<BuyerId> buyers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (results[i] == null && !buyers.contains(members.get(i).buyer())) {
+                buyers.add(members.get(i).buyer());
+            }
+        }
+        Map<BuyerId, AllowanceRow> allowanceRows = buyers.isEmpty() ? Map.of() : tx.allowances(event, buyers);
+        Map<BuyerId, int[]> allowances = new HashMap<>(); // {verified ? 1 : 0, used, cap}
+        int[] plan = new int[n];
+        boolean[] deferred = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (results[i] != null) {
+                continue;
+            }
+            BatchMember m = members.get(i);
+            int[] a = allowances.computeIfAbsent(m.buyer(), b -> Optional.ofNullable(allowanceRows.get(b))
                     .map(r -> new int[] {r.status() == VerificationStatus.VERIFIED ? 1 : 0, r.used(), r.cap()})
                     .orElse(new int[] {0, 0, 0}));
             if (a[0] == 0) {
@@ -254,29 +270,58 @@ final class Recipes {
             total -= m.units();
             a[1] += m.units();
         }
-        int[] take = new int[left.length];
+        // The writes, each kind sent together: log rows, holds, allowance charges, then one decrement per bucket.
+        List<Integer> planned = new ArrayList<>();
+        List<OperationRow> logRows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            if (results[i] != null || deferred[i]) {
-                continue;
+            if (results[i] == null && !deferred[i]) {
+                BatchMember m = members.get(i);
+                planned.add(i);
+                logRows.add(new OperationRow(OperationKey.of(m.id().value()), Operation.HOLD, event,
+                        m.id().toString(), m.buyer().value(), m.units(), 0));
             }
+        }
+        boolean[] logged = logRows.isEmpty() ? new boolean[0] : tx.insertOperations(logRows);
+        List<Integer> fresh = new ArrayList<>();
+        List<NewHold> newHolds = new ArrayList<>();
+        for (int k = 0; k < planned.size(); k++) {
+            int i = planned.get(k);
             BatchMember m = members.get(i);
-            OperationKey key = OperationKey.of(m.id().value());
-            if (!tx.insertOperation(new OperationRow(key, Operation.HOLD, event, m.id().toString(), m.buyer().value(),
-                    m.units(), 0))) {
-                results[i] = replayHold(tx, key, new HoldArgs(s, m.id(), Optional.empty(), m.buyer(), m.units(),
-                        m.ttl(), plan[i]));
+            if (!logged[k]) {
+                results[i] = replayHold(tx, logRows.get(k).key(), new HoldArgs(s, m.id(), Optional.empty(),
+                        m.buyer(), m.units(), m.ttl(), plan[i]));
                 continue;
             }
-            Optional<HoldRow> row = tx.insertHold(new NewHold(m.id(), event, section, Optional.empty(), m.buyer(),
-                    m.units(), plan[i], m.ttl(), s.row().faceValueMinor()));
+            fresh.add(i);
+            newHolds.add(new NewHold(m.id(), event, section, Optional.empty(), m.buyer(), m.units(), plan[i], m.ttl(),
+                    s.row().faceValueMinor()));
+        }
+        List<Optional<HoldRow>> inserted = newHolds.isEmpty() ? List.of() : tx.insertHolds(newHolds);
+        // Charges per buyer, in a fixed order so two batches never lock the same allowances in opposite orders.
+        Map<BuyerId, Integer> charges = new TreeMap<>(Comparator.comparing(BuyerId::value));
+        int[] take = new int[left.length];
+        for (int k = 0; k < fresh.size(); k++) {
+            int i = fresh.get(k);
+            BatchMember m = members.get(i);
+            Optional<HoldRow> row = inserted.get(k);
             if (row.isEmpty()) {
-                throw new KeyReusedException(key, "hold " + m.id() + " exists without its operation record");
+                throw new KeyReusedException(OperationKey.of(m.id().value()),
+                        "hold " + m.id() + " exists without its operation record");
             }
-            if (!tx.chargeAllowance(event, m.buyer(), m.units())) {
-                throw new ConflictException("40001", "allowance of " + m.buyer() + " changed under the snapshot", null);
-            }
+            charges.merge(m.buyer(), m.units(), Integer::sum);
             take[plan[i]] += m.units();
             results[i] = Outcome.ok(Rows.hold(row.get()));
+        }
+        if (!charges.isEmpty()) {
+            List<BuyerId> charged = new ArrayList<>(charges.keySet());
+            int[] units = charges.values().stream().mapToInt(Integer::intValue).toArray();
+            boolean[] held = tx.chargeAllowances(event, charged, units);
+            for (int k = 0; k < held.length; k++) {
+                if (!held[k]) {
+                    throw new ConflictException("40001", "allowance of " + charged.get(k)
+                            + " changed under the snapshot", null);
+                }
+            }
         }
         // Guard: no oversell. One decrement per bucket covers every member planned on it.
         for (int b = 0; b < take.length; b++) {

@@ -14,7 +14,10 @@ import io.dhamana.TicketId;
 import io.dhamana.TicketState;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -51,6 +54,18 @@ public interface StoreTransaction {
     List<SeatRow> seats(EventId event, SectionId section);
 
     Optional<AllowanceRow> allowance(EventId event, BuyerId buyer);
+
+    /**
+     * The allowances of several buyers at one event, in one read where the store can; buyers with no row are
+     * absent from the map. By default one {@link #allowance} read each.
+     */
+    default Map<BuyerId, AllowanceRow> allowances(EventId event, List<BuyerId> buyers) {
+        Map<BuyerId, AllowanceRow> out = new HashMap<>();
+        for (BuyerId b : buyers) {
+            allowance(event, b).ifPresent(r -> out.put(b, r));
+        }
+        return out;
+    }
 
     Optional<HoldRow> hold(HoldId hold);
 
@@ -157,6 +172,21 @@ public interface StoreTransaction {
     /** {@code used = used + units WHERE status = 'VERIFIED' AND used + units <= cap}. */
     boolean chargeAllowance(EventId event, BuyerId buyer, int units);
 
+    /**
+     * {@link #chargeAllowance} for several buyers, sent together where the store can (one round trip on
+     * PostgreSQL and DSQL); each charge is still its own guarded statement.
+     *
+     * @param units units to charge, one entry per buyer
+     * @return per buyer, whether its guard held
+     */
+    default boolean[] chargeAllowances(EventId event, List<BuyerId> buyers, int[] units) {
+        boolean[] out = new boolean[buyers.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = chargeAllowance(event, buyers.get(i), units[i]);
+        }
+        return out;
+    }
+
     /** {@code used = used - units WHERE used >= units}, whatever the status. */
     boolean creditAllowance(EventId event, BuyerId buyer, int units);
 
@@ -166,6 +196,19 @@ public interface StoreTransaction {
      * @return the row as stored, with the store's timestamps; empty if the id was taken
      */
     Optional<HoldRow> insertHold(NewHold hold);
+
+    /**
+     * {@link #insertHold} for several holds, in one statement where the store can.
+     *
+     * @return per hold, in order, the row as stored, or empty if its id was taken
+     */
+    default List<Optional<HoldRow>> insertHolds(List<NewHold> holds) {
+        List<Optional<HoldRow>> out = new ArrayList<>(holds.size());
+        for (NewHold h : holds) {
+            out.add(insertHold(h));
+        }
+        return out;
+    }
 
     /** {@code status = :to WHERE id = :hold AND status = :from} and the expiry condition. */
     boolean moveHold(HoldId hold, HoldStatus from, HoldStatus to, Expiry expiry);
@@ -199,6 +242,19 @@ public interface StoreTransaction {
      * @return whether it was inserted; {@code false} means the operation was already done
      */
     boolean insertOperation(OperationRow operation);
+
+    /**
+     * {@link #insertOperation} for several operations, sent together where the store can.
+     *
+     * @return per operation, in order, whether it was inserted
+     */
+    default boolean[] insertOperations(List<OperationRow> operations) {
+        boolean[] out = new boolean[operations.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = insertOperation(operations.get(i));
+        }
+        return out;
+    }
 
     /** Appends money legs; each operation's legs sum to zero. */
     void insertMoney(List<MoneyEntry> entries);

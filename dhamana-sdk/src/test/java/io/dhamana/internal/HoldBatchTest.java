@@ -13,20 +13,38 @@ import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
 import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.StoreDump;
-import org.junit.jupiter.api.Test;
+import io.dhamana.postgres.PostgresIsolation;
+import io.dhamana.spi.TicketStore;
+import io.dhamana.testkit.PostgresServer;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One combined transaction serving several holds: each member gets its own outcome, refusals write nothing. */
+/**
+ * One combined transaction serving several holds: each member gets its own outcome, refusals write nothing. The same
+ * recipe on the engine and on a real PostgreSQL server, where its writes go out as batched statements.
+ */
 class HoldBatchTest {
-    @Test
-    void eachMemberOfABatchGetsItsOwnOutcome() {
-        try (EngineStore store = EngineStore.create();
+    static Stream<Named<Supplier<TicketStore>>> stores() {
+        return Stream.of(Named.of("engine", EngineStore::create), Named.of("PostgreSQL", () -> {
+            PostgresServer.freshSchema("hold_batch");
+            return PostgresServer.store("hold_batch", PostgresIsolation.SERIALIZABLE).build();
+        }));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("stores")
+    void eachMemberOfABatchGetsItsOwnOutcome(Supplier<TicketStore> stores) {
+        try (TicketStore store = stores.get();
              TicketingClient client = TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO)
                      .build()) {
             EventId e = EventId.of("batch");

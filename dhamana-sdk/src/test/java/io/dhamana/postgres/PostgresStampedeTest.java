@@ -157,6 +157,77 @@ class PostgresStampedeTest {
     }
 
     @Test
+    void combinedHoldsOnOneHotBucketNeverOversellAndJudgeEachMemberOnItsOwn() throws Exception {
+        OperationStats stats = new OperationStats();
+        EventId drop = newEvent("combined");
+        int fansCount = BUYERS / 3;
+        try (TicketingClient east = combining(eastStore, "east", stats);
+             TicketingClient west = combining(westStore, "west", stats)) {
+            east.createEvent(EventSpec.builder(drop).perBuyerCap(3)
+                    .generalAdmission("floor", UNITS, 1, 15_000).build());
+            List<BuyerId> fans = verifyAll(east, west, drop, "fan", fansCount);
+            stats.reset();
+
+            // Every fan asks twice for 2 units under a cap of 3, often in the same combined transaction: at most one
+            // of the two may hold. Bots that were never verified ride in the same batches and must be refused alone.
+            List<Callable<Void>> calls = new ArrayList<>();
+            AtomicInteger heldUnits = new AtomicInteger();
+            AtomicInteger botsRefused = new AtomicInteger();
+            ConcurrentHashMap<BuyerId, AtomicInteger> heldBy = new ConcurrentHashMap<>();
+            for (int i = 0; i < fansCount; i++) {
+                BuyerId fan = fans.get(i);
+                for (int ask = 0; ask < 2; ask++) {
+                    TicketingClient region = (i + ask) % 2 == 0 ? east : west;
+                    calls.add(() -> {
+                        Outcome<Hold> o = region.hold(HoldRequest.units(drop, FLOOR, fan, 2));
+                        if (o.isOk()) {
+                            heldUnits.addAndGet(2);
+                            heldBy.computeIfAbsent(fan, f -> new AtomicInteger()).addAndGet(2);
+                        } else {
+                            assertThat(o.rejectionIfAny()).get().isInstanceOfAny(Rejection.SoldOut.class,
+                                    Rejection.CapReached.class);
+                        }
+                        return null;
+                    });
+                }
+                if (i % 10 == 0) {
+                    BuyerId bot = BuyerId.of("bot-" + i);
+                    calls.add(() -> {
+                        Outcome<Hold> o = east.hold(HoldRequest.units(drop, FLOOR, bot, 1));
+                        assertThat(o.rejectionIfAny()).get().isInstanceOf(Rejection.NotVerified.class);
+                        botsRefused.incrementAndGet();
+                        return null;
+                    });
+                }
+            }
+            java.util.Collections.shuffle(calls, new java.util.Random(7));
+            runTogether(calls, THREADS);
+
+            AuditReport audit = east.audit(drop);
+            OperationStats.Snapshot holds = stats.snapshot(Operation.HOLD);
+            System.out.printf(Locale.ROOT, "[stampede] combined, 1 bucket: %d hold calls, %d committed, %d"
+                            + " transactions started; oversold %d, cap violations %d%n", holds.calls(),
+                    holds.successes(), holds.attempts(), audit.oversoldUnits(), audit.capViolations());
+
+            assertThat(audit.isClean()).as(audit.summary()).isTrue();
+            assertThat(audit.oversoldUnits()).isZero();
+            assertThat(audit.capViolations()).isZero();
+            assertThat(audit.allowanceDrift()).isZero();
+            assertThat(audit.heldUnits()).isEqualTo(heldUnits.get()).isEqualTo(UNITS);
+            assertThat(heldBy.values()).allSatisfy(units -> assertThat(units.get()).isEqualTo(2));
+            assertThat(botsRefused.get()).isEqualTo((fansCount + 9) / 10);
+            assertThat(holds.failures()).isZero();
+            // Holds really shared transactions: fewer were started than holds were decided.
+            assertThat(holds.attempts()).isLessThan(holds.calls());
+        }
+    }
+
+    private static TicketingClient combining(PostgresStore store, String name, OperationStats stats) {
+        return TicketingClient.builder().store(store).name(name).listener(stats).retryPolicy(PATIENT)
+                .combining(true).expirySweepInterval(Duration.ZERO).build();
+    }
+
+    @Test
     void sixtyBuyersOnOneNamedSeatLeaveOneOwner() throws Exception {
         OperationStats stats = new OperationStats();
         EventId show = newEvent("seat");

@@ -213,6 +213,19 @@ class PostgresInputSafetyTest {
             tx.insertHold(new NewHold(hold, e, ga, Optional.empty(), fan, 1, 0, Duration.ofMinutes(7), face));
             tx.insertHold(new NewHold(seatHold, e, rs, Optional.of(seat), fan, 1, -1, Duration.ofMinutes(7), face));
             tx.hold(hold);
+            // The batched forms a combined hold uses, with free text in every key.
+            BuyerId other = BuyerId.of(tag + "-other");
+            tx.verify(e, other, "https://id.example/" + tag + "/other", 4);
+            tx.allowances(e, List.of(fan, other));
+            tx.chargeAllowances(e, List.of(fan, other), new int[] {1, 2});
+            HoldId batchedA = HoldId.of(UUID.randomUUID());
+            HoldId batchedB = HoldId.of(UUID.randomUUID());
+            OperationKey batchedKey = OperationKey.of(UUID.randomUUID());
+            canaries.addAll(List.of(batchedA.toString(), batchedB.toString(), batchedKey.toString()));
+            tx.insertHolds(List.of(new NewHold(batchedA, e, ga, Optional.empty(), other, 1, 1, Duration.ofMinutes(7),
+                    face), new NewHold(batchedB, e, ga, Optional.empty(), fan, 1, 0, Duration.ofMinutes(7), face)));
+            tx.insertOperations(List.of(new OperationRow(batchedKey, Operation.HOLD, e, tag + "-batched'",
+                    tag + "-actor2\\", 1, 0)));
             tx.takeUnits(e, ga, 0, 1);
             tx.returnUnits(e, ga, 1, 1);
             tx.claimSeat(e, rs, seat, seatHold);

@@ -37,6 +37,8 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,6 +83,38 @@ final class JdbcTransaction implements StoreTransaction {
         try (PreparedStatement ps = connection.prepareStatement(statement)) {
             bind.bind(ps);
             return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e, what);
+        }
+    }
+
+    @FunctionalInterface
+    private interface BindRow {
+        void bind(PreparedStatement ps, int row) throws SQLException;
+    }
+
+    /**
+     * One statement run for {@code rows} parameter sets as a JDBC batch: the driver sends them together, so a
+     * combined hold pays one round trip per kind of write rather than one per member.
+     *
+     * @return per row, whether it changed exactly one row
+     */
+    private boolean[] batch(String what, String statement, int rows, BindRow bind) {
+        try (PreparedStatement ps = connection.prepareStatement(statement)) {
+            for (int i = 0; i < rows; i++) {
+                bind.bind(ps, i);
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            boolean[] out = new boolean[rows];
+            for (int i = 0; i < rows; i++) {
+                if (counts[i] < 0) {
+                    // A guard is its row count: a driver that batches without counts cannot be trusted here.
+                    throw new IllegalStateException(what + ": the driver reported no row count for a batched row");
+                }
+                out[i] = counts[i] == 1;
+            }
+            return out;
         } catch (SQLException e) {
             throw SqlErrors.classify(e, what);
         }
@@ -245,6 +279,21 @@ final class JdbcTransaction implements StoreTransaction {
             ps.setString(1, event.value());
             ps.setString(2, buyer.value());
         }, JdbcTransaction::allowanceRow);
+    }
+
+    @Override
+    public Map<BuyerId, AllowanceRow> allowances(EventId event, List<BuyerId> buyers) {
+        Map<BuyerId, AllowanceRow> out = new HashMap<>();
+        for (int from = 0; from < buyers.size(); from += Sql.MAX_VALUES_ROWS) {
+            List<BuyerId> chunk = buyers.subList(from, Math.min(buyers.size(), from + Sql.MAX_VALUES_ROWS));
+            each("read allowances", sql.allowancesByKeys.values(chunk.size()), ps -> {
+                ps.setString(1, event.value());
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i).value());
+                }
+            }, JdbcTransaction::allowanceRow, r -> out.put(r.buyer(), r), 0);
+        }
+        return out;
     }
 
     @Override
@@ -536,6 +585,16 @@ final class JdbcTransaction implements StoreTransaction {
     }
 
     @Override
+    public boolean[] chargeAllowances(EventId event, List<BuyerId> buyers, int[] units) {
+        return batch("charge allowances", sql.chargeAllowance, buyers.size(), (ps, i) -> {
+            ps.setInt(1, units[i]);
+            ps.setString(2, event.value());
+            ps.setString(3, buyers.get(i).value());
+            ps.setInt(4, units[i]);
+        });
+    }
+
+    @Override
     public boolean creditAllowance(EventId event, BuyerId buyer, int units) {
         return update("credit allowance", sql.creditAllowance, ps -> {
             ps.setInt(1, units);
@@ -559,6 +618,36 @@ final class JdbcTransaction implements StoreTransaction {
             ps.setLong(9, h.unitPriceMinor());
         }, rs -> new HoldRow(h.id(), h.event(), h.section(), h.seat(), h.buyer(), h.units(), h.bucket(),
                 HoldStatus.HELD, instant(rs, 1), instant(rs, 2), h.unitPriceMinor()));
+    }
+
+    @Override
+    public List<Optional<HoldRow>> insertHolds(List<NewHold> holds) {
+        Map<UUID, Instant[]> stamped = new HashMap<>();
+        for (int from = 0; from < holds.size(); from += Sql.MAX_VALUES_ROWS) {
+            List<NewHold> chunk = holds.subList(from, Math.min(holds.size(), from + Sql.MAX_VALUES_ROWS));
+            each("insert holds", sql.insertHolds.values(chunk.size()), ps -> {
+                int p = 1;
+                for (NewHold h : chunk) {
+                    ps.setObject(p++, h.id().value());
+                    ps.setString(p++, h.event().value());
+                    ps.setString(p++, h.section().value());
+                    ps.setString(p++, h.seat().map(SeatId::value).orElse(null));
+                    ps.setString(p++, h.buyer().value());
+                    ps.setInt(p++, h.units());
+                    ps.setInt(p++, h.bucket());
+                    ps.setLong(p++, Math.floorDiv(h.ttl().toNanos(), 1_000L));
+                    ps.setLong(p++, h.unitPriceMinor());
+                }
+            }, rs -> Map.entry(rs.getObject(1, UUID.class), new Instant[] {instant(rs, 2), instant(rs, 3)}),
+                    e -> stamped.put(e.getKey(), e.getValue()), 0);
+        }
+        List<Optional<HoldRow>> out = new ArrayList<>(holds.size());
+        for (NewHold h : holds) {
+            Instant[] at = stamped.get(h.id().value());
+            out.add(at == null ? Optional.empty() : Optional.of(new HoldRow(h.id(), h.event(), h.section(), h.seat(),
+                    h.buyer(), h.units(), h.bucket(), HoldStatus.HELD, at[0], at[1], h.unitPriceMinor())));
+        }
+        return out;
     }
 
     @Override
@@ -654,6 +743,20 @@ final class JdbcTransaction implements StoreTransaction {
             ps.setInt(6, op.units());
             ps.setLong(7, op.amountMinor());
         }) == 1;
+    }
+
+    @Override
+    public boolean[] insertOperations(List<OperationRow> operations) {
+        return batch("insert operations", sql.insertOperation, operations.size(), (ps, i) -> {
+            OperationRow op = operations.get(i);
+            ps.setObject(1, op.key().value());
+            ps.setString(2, op.operation().name());
+            ps.setString(3, op.event().value());
+            ps.setString(4, op.subject());
+            ps.setString(5, op.actor());
+            ps.setInt(6, op.units());
+            ps.setLong(7, op.amountMinor());
+        });
     }
 
     @Override

@@ -98,6 +98,10 @@ public final class Sql {
     final String insertListing;
     final String moveListing;
     final String insertOperation;
+    /** Several holds in one statement, returning each inserted id with the server's timestamps. */
+    final RowsInsert insertHolds;
+    /** Several buyers' allowances at one event. */
+    final RowsInsert allowancesByKeys;
     final RowsInsert insertMoney;
 
     /**
@@ -247,6 +251,11 @@ public final class Sql {
                 + " WHERE id = ? AND state = ?");
         insertOperation = q("INSERT INTO {s}.operation_log (" + OPERATION_COLUMNS + ", logged_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (op_key) DO NOTHING");
+        insertHolds = new RowsInsert(null, q("INSERT INTO {s}.hold (" + HOLD_COLUMNS + ") VALUES "),
+                "(?, ?, ?, ?, ?, ?, ?, 'HELD', now(), now() + ? * INTERVAL '1 microsecond', ?)",
+                " ON CONFLICT (id) DO NOTHING RETURNING id, created_at, expires_at");
+        allowancesByKeys = new RowsInsert(null, q("SELECT " + ALLOWANCE_COLUMNS + " FROM {s}.allowance"
+                + " WHERE event_id = ? AND buyer_id IN ("), "?", ")");
         insertMoney = rows(
                 q("INSERT INTO {s}.money_entry (op_key, leg, account, amount_minor)"
                         + " SELECT * FROM unnest(?::uuid[], ?::integer[], ?::text[], ?::bigint[])"),
@@ -297,6 +306,12 @@ public final class Sql {
         for (String[] s : single) {
             all.put(s[0], s[1]);
         }
+        // Plain VALUES and IN lists on every backend.
+        for (Object[] m : new Object[][] {{"insertHolds", insertHolds}, {"allowancesByKeys", allowancesByKeys}}) {
+            for (int n : new int[] {1, 2, MAX_VALUES_ROWS}) {
+                all.put(m[0] + "[" + n + " rows]", ((RowsInsert) m[1]).values(n));
+            }
+        }
         Object[][] multi = {{"insertBuckets", insertBuckets}, {"insertSeats", insertSeats},
                 {"insertTickets", insertTickets}, {"insertMoney", insertMoney}};
         for (Object[] m : multi) {
@@ -317,7 +332,8 @@ public final class Sql {
     }
 
     /**
-     * A multi-row insert in the form this {@link Sql} uses: one text over arrays, or a {@code VALUES} list of one
+     * A multi-row statement in the form this {@link Sql} uses: one text over arrays, or a {@code VALUES} (or
+     * {@code IN}) list of one
      * row template repeated. Texts of up to {@value #CACHED_ROWS} rows are kept, since confirms (tickets) and money
      * legs insert a few rows on the hot path; longer ones are built when used.
      */
