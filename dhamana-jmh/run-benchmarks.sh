@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the Dhamana benchmark suite with one command and rewrites docs/benchmarks.md and its charts.
 #
-#   dhamana-jmh/run-benchmarks.sh quick          # about 7 minutes: checks the harness, a first figure for every ratio
+#   dhamana-jmh/run-benchmarks.sh quick          # about 17 minutes: checks the harness, a first figure for every ratio
 #   dhamana-jmh/run-benchmarks.sh full           # the measured run, about 1.5 hours; use a quiet machine
 #   dhamana-jmh/run-benchmarks.sh smoke          # about 2 minutes: checks the runner end to end; page left alone
 #   dhamana-jmh/run-benchmarks.sh render full    # rewrite the page from dhamana-jmh/results/full/ without running

@@ -34,12 +34,13 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Memory.</b> The engine keeps every hold: about 600 bytes each with its log row and versions (measured with
  * 500,000 holds), and it can make a million or more a second. So each <em>iteration</em> starts from a fresh store
  * and a fresh event of {@value #CAPACITY} units (the largest section allowed, ten seconds of stock at a million holds
- * a second), and is audited when it ends, and JMH runs a GC between iterations ({@code -gc true}). The heap is fixed at 8 GB
- * with a 6 GB young generation, touched at start-up: an iteration allocates about 1.5 KB per hold, so a 4 GB heap
- * collected two or three times inside each one-second iteration, copying the live holds each time (pauses of 0.5 to
- * 1.5 s were measured), and the first iterations paid for faulting fresh pages in. With these settings no
- * collection falls inside an iteration of a second or two, which roughly doubled the measured rate and made it
- * repeatable; longer iterations at higher rates would need a larger young generation.
+ * a second), and is audited when it ends, and JMH runs a GC between iterations ({@code -gc true}). The heap is fixed at 5 GB
+ * with a 4 GB young generation, touched at start-up: an iteration allocates about 1.5 KB per hold, and a 4 GB heap
+ * with the default young generation collected two or three times inside each one-second iteration, copying the live
+ * holds each time (pauses of 0.5 to 1.5 s were measured), while the first iterations paid for faulting fresh pages
+ * in. With a 3.2 GB eden no collection falls inside a one-second iteration up to about two million holds a second,
+ * which more than doubled the measured rate and made it repeatable. (An 8 GB heap measured the same and took 50 s a
+ * trial instead of 20, most of it the kernel zeroing pages for the pre-touch.)
  *
  * <p><b>Audit.</b> After every iteration {@code client.audit(event)} must be clean, show nothing oversold, and count
  * exactly the units callers were told they hold; otherwise the trial throws from its {@code @TearDown(Level.Trial)}.
@@ -57,7 +58,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g", "-Xmn6g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms5g", "-Xmx5g", "-Xmn4g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
 public class EngineHoldBenchmark {
     /** Units per iteration. */
     static final int CAPACITY = Limits.MAX_SECTION_CAPACITY;
@@ -108,6 +109,7 @@ public class EngineHoldBenchmark {
         audit.check(report, HoldCounters.holdsThisIteration());
         client.close();
         store.close();
+        HoldWorkload.clearTarget();
         client = null;
         store = null;
     }

@@ -36,7 +36,15 @@ final class HoldWorkload {
         target = new Target(client, event, GENERATIONS.incrementAndGet());
     }
 
-    /** The current target, or null before the first. */
+    /**
+     * Forgets the target, so the client and its store can be collected: JMH's collection before the next iteration
+     * would otherwise find the last iteration's store still live and copy all of it, twice.
+     */
+    static void clearTarget() {
+        target = null;
+    }
+
+    /** The current target, or null before the first or after {@link #clearTarget()}. */
     static Target target() {
         return target;
     }

@@ -13,7 +13,7 @@ import java.util.Map;
  * family back to back (the plain-SQL baselines, the SDK on PostgreSQL, then pgbench running the SDK's SQL at the same
  * concurrency), so the pairs the ratios compare are measured minutes apart on the same server.
  *
- * <p>Two profiles: {@link #quick()} checks the harness and gives every ratio a first figure in about seven minutes;
+ * <p>Two profiles: {@link #quick()} checks the harness and gives every ratio a first figure in about seventeen minutes;
  * {@link #full()} is the measured run (three forks for the engine, ten-second iterations on PostgreSQL).
  */
 public record Plan(String name, List<Step> steps) {
@@ -58,12 +58,14 @@ public record Plan(String name, List<Step> steps) {
 
         @Override
         public int estimateSeconds() {
-            // A fork costs about 2 s (JVM start, JMH, teardown) plus its setup. Each iteration adds its time, and on
-            // the engine (a fresh store, an audit of up to millions of holds, and a GC per iteration) about half a
-            // second more, growing with the thread count on a small machine.
-            int perIteration = gcBetweenIterations ? (1 + threads / 32) : 0;
-            int perFork = 2 + setupSeconds + warmupIterations * warmupSeconds + iterations * iterationSeconds
-                    + (warmupIterations + iterations) * perIteration / 2;
+            // A fork costs about 2 s (JVM start, JMH, teardown) plus its setup; on the engine, 3 s more to touch the
+            // heap. Each iteration adds its time, and on the engine (a fresh store and its buyers, an audit of up to a
+            // million holds, the GCs between iterations) 2 to 3 s more, growing with the thread count on a small
+            // machine. Measured on 2 cores with 5 warm-ups and 2 iterations: about 30 s a trial at 1 buyer.
+            int perFork = 2 + setupSeconds + warmupIterations * warmupSeconds + iterations * iterationSeconds;
+            if (gcBetweenIterations) {
+                perFork += 3 + (warmupIterations + iterations) * ((25 + threads) / 10);
+            }
             return trials() * forks * perFork;
         }
     }
@@ -120,13 +122,15 @@ public record Plan(String name, List<Step> steps) {
     }
 
     /**
-     * About seven minutes: 1, 16 and 64 buyers over 1, 8 and 64 buckets, one fork, short iterations. It validates the
+     * About seventeen minutes: 1, 16 and 64 buyers over 1, 8 and 64 buckets, one fork, short iterations. It validates the
      * harness and gives every ratio a first figure; its numbers are indicative only.
      */
     public static Plan quick() {
         int[] buyers = {1, 16, 64};
         Builder b = new Builder("quick", new String[]{"1", "8", "64"}, buyers);
-        b.engineIterations(2, 1, 2, 1, 1).postgresIterations(1, 1, 2, 2).pgbenchSeconds(4).seats(200_000);
+        // Five warm-ups on the engine: one thread's rate climbed from about 470,000 to 800,000 holds/s between
+        // its second and fourth second of holds, as the compiler finished with the hold path.
+        b.engineIterations(5, 1, 2, 1, 1).postgresIterations(1, 1, 2, 2).pgbenchSeconds(4).seats(200_000);
         b.combining(new String[]{"1"}, buyers, new int[]{16, 64}).hotRowBuckets(new String[]{"1", "64"});
         b.engineLatency(new int[]{16}, new String[]{"1", "64"});
         b.postgresLatency(new int[]{16}, new String[]{"1", "64"}, false);
@@ -142,7 +146,7 @@ public record Plan(String name, List<Step> steps) {
     public static Plan full() {
         String[] all = {"1", "2", "4", "8", "16", "32", "64"};
         Builder b = new Builder("full", all, BUYERS);
-        b.engineIterations(2, 1, 5, 1, 1).postgresIterations(1, 5, 3, 5).pgbenchSeconds(15).seats(2_000_000);
+        b.engineIterations(5, 1, 5, 1, 1).postgresIterations(1, 5, 3, 5).pgbenchSeconds(15).seats(2_000_000);
         b.combining(new String[]{"1", "8", "64"}, BUYERS, BUYERS);
         b.engineLatency(BUYERS, new String[]{"1", "8", "64"});
         b.postgresLatency(new int[]{16, 64}, new String[]{"1", "64"}, true);

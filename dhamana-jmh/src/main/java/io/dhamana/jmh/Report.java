@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the whole benchmark suite with one command and writes the results and the benchmarks page.
  *
  * <pre>
- * dhamana-jmh/run-benchmarks.sh quick     # about 7 minutes: checks the harness, a first figure for every ratio
+ * dhamana-jmh/run-benchmarks.sh quick     # about 17 minutes: checks the harness, a first figure for every ratio
  * dhamana-jmh/run-benchmarks.sh full      # the measured run, about 1.5 hours, on a quiet machine
  * dhamana-jmh/run-benchmarks.sh smoke     # about 2 minutes: checks the runner end to end; leaves the page alone
  * dhamana-jmh/run-benchmarks.sh render quick|full   # rewrites the page from saved results
