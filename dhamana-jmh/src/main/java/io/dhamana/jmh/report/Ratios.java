@@ -76,12 +76,15 @@ public final class Ratios {
         }
 
         String g5 = "In-process engine";
+        // Judged on the lower of JMH's figure and the wall clock's: with many more threads than cores JMH's sum of
+        // per-thread rates has read several times what the engine can do.
         Optional<Results.Point> best = r.throughput().stream()
                 .filter(p -> p.series().equals(Series.ENGINE) && p.buckets() == 64)
-                .max((a, c) -> Double.compare(a.holdsPerSecond(), c.holdsPerSecond()));
+                .max((a, c) -> Double.compare(credible(a), credible(c)));
         if (best.isPresent()) {
-            double v = best.get().holdsPerSecond();
-            out.add(new Ratio(g5, "engine at 64 buckets, best buyer count (" + best.get().buyers() + ")",
+            double v = credible(best.get());
+            out.add(new Ratio(g5, "engine at 64 buckets, best buyer count (" + best.get().buyers()
+                    + "), the lower of JMH's and the wall clock's figure",
                     "≥ 1,000,000 holds/s", String.format(Locale.ROOT, "%,.0f holds/s", v), Optional.of(v >= 1e6)));
         } else {
             out.add(new Ratio(g5, "engine at 64 buckets", "≥ 1,000,000 holds/s", "not measured", Optional.empty()));
@@ -114,6 +117,12 @@ public final class Ratios {
                 hps(Series.ENGINE_COMBINING, 1, 64), hps(Series.ENGINE, 1, 64), true);
         ratio(g7, Series.PG_SDK_COMBINING, "SDK on PostgreSQL, one bucket, 64 buyers: combining on ÷ off", "≥ 10×",
                 10, hps(Series.PG_SDK_COMBINING, 1, 64), hps(Series.PG_SDK, 1, 64), true);
+    }
+
+    /** The lower of JMH's throughput and the wall-clock check, where the check was measured. */
+    static double credible(Results.Point p) {
+        double wall = p.wallHoldsPerSecond();
+        return Double.isNaN(wall) || wall <= 0 ? p.holdsPerSecond() : Math.min(p.holdsPerSecond(), wall);
     }
 
     private void worstOverAllPoints(String goal) {
