@@ -42,9 +42,11 @@ import io.dhamana.spi.TicketRow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The business logic of every operation, written once against {@link StoreTransaction}. Each recipe runs inside one
@@ -224,13 +226,14 @@ final class Recipes {
             }
         }
         // Every other member's allowance in one read, then the plan from the snapshot.
-        List<BuyerId> buyers = new ArrayList<>();
+        Set<BuyerId> buyers = new LinkedHashSet<>();
         for (int i = 0; i < n; i++) {
-            if (results[i] == null && !buyers.contains(members.get(i).buyer())) {
+            if (results[i] == null) {
                 buyers.add(members.get(i).buyer());
             }
         }
-        Map<BuyerId, AllowanceRow> allowanceRows = buyers.isEmpty() ? Map.of() : tx.allowances(event, buyers);
+        Map<BuyerId, AllowanceRow> allowanceRows = buyers.isEmpty() ? Map.of()
+                : tx.allowances(event, List.copyOf(buyers));
         Map<BuyerId, int[]> allowances = new HashMap<>(); // {verified ? 1 : 0, used, cap}
         int[] plan = new int[n];
         boolean[] deferred = new boolean[n];

@@ -576,22 +576,21 @@ final class JdbcTransaction implements StoreTransaction {
 
     @Override
     public boolean chargeAllowance(EventId event, BuyerId buyer, int units) {
-        return update("charge allowance", sql.chargeAllowance, ps -> {
-            ps.setInt(1, units);
-            ps.setString(2, event.value());
-            ps.setString(3, buyer.value());
-            ps.setInt(4, units);
-        }) == 1;
+        return update("charge allowance", sql.chargeAllowance, ps -> bindCharge(ps, event, buyer, units)) == 1;
     }
 
     @Override
     public boolean[] chargeAllowances(EventId event, List<BuyerId> buyers, int[] units) {
-        return batch("charge allowances", sql.chargeAllowance, buyers.size(), (ps, i) -> {
-            ps.setInt(1, units[i]);
-            ps.setString(2, event.value());
-            ps.setString(3, buyers.get(i).value());
-            ps.setInt(4, units[i]);
-        });
+        return batch("charge allowances", sql.chargeAllowance, buyers.size(),
+                (ps, i) -> bindCharge(ps, event, buyers.get(i), units[i]));
+    }
+
+    private static void bindCharge(PreparedStatement ps, EventId event, BuyerId buyer, int units)
+            throws SQLException {
+        ps.setInt(1, units);
+        ps.setString(2, event.value());
+        ps.setString(3, buyer.value());
+        ps.setInt(4, units);
     }
 
     @Override
@@ -606,17 +605,7 @@ final class JdbcTransaction implements StoreTransaction {
 
     @Override
     public Optional<HoldRow> insertHold(NewHold h) {
-        return one("insert hold", sql.insertHold, ps -> {
-            ps.setObject(1, h.id().value());
-            ps.setString(2, h.event().value());
-            ps.setString(3, h.section().value());
-            ps.setString(4, h.seat().map(SeatId::value).orElse(null));
-            ps.setString(5, h.buyer().value());
-            ps.setInt(6, h.units());
-            ps.setInt(7, h.bucket());
-            ps.setLong(8, Math.floorDiv(h.ttl().toNanos(), 1_000L));
-            ps.setLong(9, h.unitPriceMinor());
-        }, rs -> new HoldRow(h.id(), h.event(), h.section(), h.seat(), h.buyer(), h.units(), h.bucket(),
+        return one("insert hold", sql.insertHold, ps -> bindHold(ps, 1, h), rs -> new HoldRow(h.id(), h.event(), h.section(), h.seat(), h.buyer(), h.units(), h.bucket(),
                 HoldStatus.HELD, instant(rs, 1), instant(rs, 2), h.unitPriceMinor()));
     }
 
@@ -628,15 +617,7 @@ final class JdbcTransaction implements StoreTransaction {
             each("insert holds", sql.insertHolds.values(chunk.size()), ps -> {
                 int p = 1;
                 for (NewHold h : chunk) {
-                    ps.setObject(p++, h.id().value());
-                    ps.setString(p++, h.event().value());
-                    ps.setString(p++, h.section().value());
-                    ps.setString(p++, h.seat().map(SeatId::value).orElse(null));
-                    ps.setString(p++, h.buyer().value());
-                    ps.setInt(p++, h.units());
-                    ps.setInt(p++, h.bucket());
-                    ps.setLong(p++, Math.floorDiv(h.ttl().toNanos(), 1_000L));
-                    ps.setLong(p++, h.unitPriceMinor());
+                    p = bindHold(ps, p, h);
                 }
             }, rs -> Map.entry(rs.getObject(1, UUID.class), new Instant[] {instant(rs, 2), instant(rs, 3)}),
                     e -> stamped.put(e.getKey(), e.getValue()), 0);
@@ -648,6 +629,21 @@ final class JdbcTransaction implements StoreTransaction {
                     h.buyer(), h.units(), h.bucket(), HoldStatus.HELD, at[0], at[1], h.unitPriceMinor())));
         }
         return out;
+    }
+
+    /** Binds a hold's nine parameters from {@code first}; returns the next parameter index. */
+    private static int bindHold(PreparedStatement ps, int first, NewHold h) throws SQLException {
+        int p = first;
+        ps.setObject(p++, h.id().value());
+        ps.setString(p++, h.event().value());
+        ps.setString(p++, h.section().value());
+        ps.setString(p++, h.seat().map(SeatId::value).orElse(null));
+        ps.setString(p++, h.buyer().value());
+        ps.setInt(p++, h.units());
+        ps.setInt(p++, h.bucket());
+        ps.setLong(p++, Math.floorDiv(h.ttl().toNanos(), 1_000L)); // the TTL in microseconds
+        ps.setLong(p++, h.unitPriceMinor());
+        return p;
     }
 
     @Override
@@ -734,29 +730,23 @@ final class JdbcTransaction implements StoreTransaction {
 
     @Override
     public boolean insertOperation(OperationRow op) {
-        return update("insert operation", sql.insertOperation, ps -> {
-            ps.setObject(1, op.key().value());
-            ps.setString(2, op.operation().name());
-            ps.setString(3, op.event().value());
-            ps.setString(4, op.subject());
-            ps.setString(5, op.actor());
-            ps.setInt(6, op.units());
-            ps.setLong(7, op.amountMinor());
-        }) == 1;
+        return update("insert operation", sql.insertOperation, ps -> bindOperation(ps, op)) == 1;
     }
 
     @Override
     public boolean[] insertOperations(List<OperationRow> operations) {
-        return batch("insert operations", sql.insertOperation, operations.size(), (ps, i) -> {
-            OperationRow op = operations.get(i);
-            ps.setObject(1, op.key().value());
-            ps.setString(2, op.operation().name());
-            ps.setString(3, op.event().value());
-            ps.setString(4, op.subject());
-            ps.setString(5, op.actor());
-            ps.setInt(6, op.units());
-            ps.setLong(7, op.amountMinor());
-        });
+        return batch("insert operations", sql.insertOperation, operations.size(),
+                (ps, i) -> bindOperation(ps, operations.get(i)));
+    }
+
+    private static void bindOperation(PreparedStatement ps, OperationRow op) throws SQLException {
+        ps.setObject(1, op.key().value());
+        ps.setString(2, op.operation().name());
+        ps.setString(3, op.event().value());
+        ps.setString(4, op.subject());
+        ps.setString(5, op.actor());
+        ps.setInt(6, op.units());
+        ps.setLong(7, op.amountMinor());
     }
 
     @Override
