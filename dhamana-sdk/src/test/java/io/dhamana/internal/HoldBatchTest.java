@@ -11,6 +11,8 @@ import io.dhamana.Rejection;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
+import io.dhamana.spi.HoldRow;
+import io.dhamana.spi.NewHold;
 import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.StoreDump;
 import io.dhamana.postgres.PostgresIsolation;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -84,6 +87,33 @@ class HoldBatchTest {
             assertThat(client.unitsLeft(e, ga)).isZero();
             assertThat(client.findHold(outcomes.get(0).value().id())).isPresent();
         }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("stores")
+    void aBatchInsertNamingOneHoldTwiceInsertsItOnceForTheFirst(Supplier<TicketStore> stores) {
+        try (TicketStore store = stores.get();
+             TicketingClient client = TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO)
+                     .build()) {
+            EventId e = EventId.of("twice");
+            SectionId ga = SectionId.of("ga");
+            client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 1, 500).build());
+            HoldId id = HoldId.of(UUID.randomUUID());
+            HoldId other = HoldId.of(UUID.randomUUID());
+            List<NewHold> holds = List.of(newHold(id, e, ga, "a"), newHold(id, e, ga, "b"), newHold(other, e, ga, "c"));
+
+            List<Optional<HoldRow>> rows = store.inTransaction(TxMode.READ_WRITE, tx -> tx.insertHolds(holds));
+
+            assertThat(rows.get(0)).get().extracting(HoldRow::buyer).isEqualTo(BuyerId.of("a"));
+            assertThat(rows.get(1)).as("the same id again, in the same statement").isEmpty();
+            assertThat(rows.get(2)).isPresent();
+            Optional<HoldRow> stored = store.inTransaction(TxMode.READ_ONLY, tx -> tx.hold(id));
+            assertThat(stored).get().extracting(HoldRow::buyer).isEqualTo(BuyerId.of("a"));
+        }
+    }
+
+    private static NewHold newHold(HoldId id, EventId e, SectionId ga, String buyer) {
+        return new NewHold(id, e, ga, Optional.empty(), BuyerId.of(buyer), 1, 0, Duration.ofMinutes(5), 500);
     }
 
     private static Recipes.BatchMember member(String buyer, int units) {

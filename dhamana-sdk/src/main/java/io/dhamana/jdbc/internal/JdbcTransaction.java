@@ -624,7 +624,7 @@ final class JdbcTransaction implements StoreTransaction {
         }
         List<Optional<HoldRow>> out = new ArrayList<>(holds.size());
         for (NewHold h : holds) {
-            Instant[] at = stamped.get(h.id().value());
+            Instant[] at = stamped.remove(h.id().value()); // an id given twice is inserted once, for the first
             out.add(at == null ? Optional.empty() : Optional.of(new HoldRow(h.id(), h.event(), h.section(), h.seat(),
                     h.buyer(), h.units(), h.bucket(), HoldStatus.HELD, at[0], at[1], h.unitPriceMinor())));
         }
