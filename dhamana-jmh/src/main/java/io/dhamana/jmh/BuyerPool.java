@@ -1,7 +1,9 @@
 package io.dhamana.jmh;
 
 import io.dhamana.BuyerId;
+import io.dhamana.EventId;
 import io.dhamana.Limits;
+import io.dhamana.TicketingClient;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -20,7 +22,8 @@ import java.net.URI;
  * <p>The shared benchmark state sizes the pools with {@link #plan(long, int)} in its trial setup, which JMH runs
  * before any thread state is set up, and names the client and event to hold at with
  * {@link HoldWorkload#target}. Each thread then verifies its own buyers there, in parallel, the first time an
- * iteration starts on a new event.
+ * iteration starts on a new event; or the state verifies everyone's first with {@link #verifyAll} and names the
+ * target with {@link HoldWorkload#targetVerified} (PostgreSQL, so the tables can be analyzed before the sale).
  */
 @State(Scope.Thread)
 public class BuyerPool {
@@ -75,10 +78,21 @@ public class BuyerPool {
         if (target == null || target.generation() == verifiedFor) {
             return;
         }
-        for (BuyerId b : buyers) {
-            target.client().verifyFan(target.event(), b, EVIDENCE).value();
+        if (!target.verified()) {
+            for (BuyerId b : buyers) {
+                target.client().verifyFan(target.event(), b, EVIDENCE).value();
+            }
         }
         verifiedFor = target.generation();
+    }
+
+    /** Verifies, from one thread, the buyers every one of {@code threads} threads will hold for in this trial. */
+    static void verifyAll(TicketingClient client, EventId event, int threads) {
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < perThread; i++) {
+                client.verifyFan(event, buyer(t, i), EVIDENCE).value();
+            }
+        }
     }
 
     /** The next buyer in turn. */

@@ -23,8 +23,12 @@ final class HoldWorkload {
     /** What a passed SDK audit means. */
     static final String CLEAN = "every report clean, nothing oversold, every reported hold in the rows";
 
-    /** Where the benchmark threads hold now; a new generation for every new client or event. */
-    record Target(TicketingClient client, EventId event, long generation) {}
+    /**
+     * Where the benchmark threads hold now; a new generation for every new client or event.
+     *
+     * @param verified whether every buyer of the trial is verified there already (else each thread verifies its own)
+     */
+    record Target(TicketingClient client, EventId event, long generation, boolean verified) {}
 
     private static final AtomicLong GENERATIONS = new AtomicLong();
     private static volatile Target target;
@@ -33,7 +37,12 @@ final class HoldWorkload {
 
     /** Points the benchmark threads (their {@link BuyerPool}s) at a client and event. */
     static void target(TicketingClient client, EventId event) {
-        target = new Target(client, event, GENERATIONS.incrementAndGet());
+        target = new Target(client, event, GENERATIONS.incrementAndGet(), false);
+    }
+
+    /** Points the benchmark threads at a client and event where all their buyers are verified already. */
+    static void targetVerified(TicketingClient client, EventId event) {
+        target = new Target(client, event, GENERATIONS.incrementAndGet(), true);
     }
 
     /**
