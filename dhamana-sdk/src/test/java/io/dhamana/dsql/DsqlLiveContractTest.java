@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The store contract on a real Aurora DSQL cluster, with every configured endpoint and spread routing (so consecutive
@@ -33,8 +32,7 @@ class DsqlLiveContractTest extends TicketStoreContract {
 
     @Override
     protected void passStoreTime(Duration duration) {
-        // The cluster's clock cannot be moved: wait for it.
-        LockSupport.parkNanos(duration.toNanos());
+        waitForServerClock(duration);
     }
 
     @AfterAll

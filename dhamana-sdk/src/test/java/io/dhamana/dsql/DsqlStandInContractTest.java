@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,8 +38,7 @@ class DsqlStandInContractTest extends TicketStoreContract {
 
     @Override
     protected void passStoreTime(Duration duration) {
-        // The server's clock cannot be moved: wait for it.
-        LockSupport.parkNanos(duration.toNanos());
+        waitForServerClock(duration);
     }
 
     @AfterAll

@@ -32,13 +32,7 @@ abstract class PostgresContract extends TicketStoreContract {
 
     @Override
     protected void passStoreTime(Duration duration) {
-        // The server's clock cannot be moved: wait for it (sleep, unlike a single park, cannot end early).
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the server's clock", e);
-        }
+        waitForServerClock(duration);
     }
 
     @AfterAll
