@@ -47,9 +47,7 @@ class HoldBatchTest {
     @ParameterizedTest(name = "on {0}")
     @MethodSource("stores")
     void eachMemberOfABatchGetsItsOwnOutcome(Supplier<TicketStore> stores) {
-        try (TicketStore store = stores.get();
-             TicketingClient client = TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO)
-                     .build()) {
+        try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
             EventId e = EventId.of("batch");
             SectionId ga = SectionId.of("ga");
             client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 2, 500).build());
@@ -92,9 +90,7 @@ class HoldBatchTest {
     @ParameterizedTest(name = "on {0}")
     @MethodSource("stores")
     void aBatchInsertNamingOneHoldTwiceInsertsItOnceForTheFirst(Supplier<TicketStore> stores) {
-        try (TicketStore store = stores.get();
-             TicketingClient client = TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO)
-                     .build()) {
+        try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
             EventId e = EventId.of("twice");
             SectionId ga = SectionId.of("ga");
             client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 1, 500).build());
@@ -110,6 +106,10 @@ class HoldBatchTest {
             Optional<HoldRow> stored = store.inTransaction(TxMode.READ_ONLY, tx -> tx.hold(id));
             assertThat(stored).get().extracting(HoldRow::buyer).isEqualTo(BuyerId.of("a"));
         }
+    }
+
+    private static TicketingClient clientOn(TicketStore store) {
+        return TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO).build();
     }
 
     private static NewHold newHold(HoldId id, EventId e, SectionId ga, String buyer) {
