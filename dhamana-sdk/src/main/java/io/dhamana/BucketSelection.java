@@ -3,8 +3,10 @@ package io.dhamana;
 /** How a general-admission hold picks the stock bucket it tries first. */
 public enum BucketSelection {
     /**
-     * The least busy bucket from this client's point of view, starting from a rotating position: concurrent holds
-     * from one client land on different buckets, and a crowded bucket is skipped. The default.
+     * The least busy bucket from this client's point of view, starting from the calling thread's own bucket: each
+     * thread keeps to one bucket while it is idle (its row stays in that core's cache), concurrent holds from one
+     * client land on different buckets, and a crowded bucket, or one this client last saw empty, is skipped. The
+     * default.
      */
     LEAST_BUSY,
     /** The next bucket in turn for the section, per client. */

@@ -134,6 +134,7 @@ final class Recipes {
         long total = 0;
         for (BucketRow b : buckets) {
             total += Math.max(0, b.remaining());
+            s.noteStock(b.bucket(), b.remaining());
         }
         if (total < units) {
             return total; // one snapshot saw too little everywhere: an honest sold-out
@@ -211,6 +212,7 @@ final class Recipes {
         for (BucketRow b : snapshot) {
             left[b.bucket()] = Math.max(0, b.remaining());
             total += left[b.bucket()];
+            s.noteStock(b.bucket(), b.remaining());
         }
         @SuppressWarnings({"unchecked", "rawtypes"})
         Outcome<Hold>[] results = new Outcome[n];

@@ -69,6 +69,57 @@ class BucketChoiceTest {
     }
 
     @Test
+    void aThreadKeepsToItsOwnBucketWhileItIsIdle() throws Exception {
+        SectionState s = section(64);
+        int mine = s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("a"), 1, -1);
+        for (int i = 0; i < 20; i++) {
+            assertThat(s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("fan-" + i), 1, -1)).isEqualTo(mine);
+        }
+        // Other threads start from buckets of their own: 64 threads land on many different ones.
+        Set<Integer> homes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread[] threads = new Thread[64];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> homes.add(s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("x"), 1, -1)));
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(homes).hasSizeGreaterThan(24); // 64 draws over 64 buckets give ~40 distinct; one shared start gives 1
+    }
+
+    @Test
+    void aBucketSeenEmptyIsSkippedUntilAReadShowsStockAgain() {
+        SectionState s = section(8);
+        int mine = s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("a"), 1, -1);
+        s.noteStock(mine, 0);
+        int next = s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("a"), 1, -1);
+        assertThat(next).isEqualTo((mine + 1) % 8);
+        s.noteStock(mine, 3); // stock came back (a release or an expiry)
+        assertThat(s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("a"), 1, -1)).isEqualTo(mine);
+        // Every bucket empty: still a valid bucket (the hold then finds out it is sold out).
+        for (int b = 0; b < 8; b++) {
+            s.noteStock(b, 0);
+        }
+        assertThat(s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("a"), 1, -1)).isBetween(0, 7);
+    }
+
+    @Test
+    void anEmptyBucketIsPreferredOnlyToNone() {
+        SectionState s = section(4);
+        for (int b = 0; b < 4; b++) {
+            s.enter(b); // all busy
+        }
+        s.noteStock(2, 0);
+        s.noteStock(3, 0);
+        // Busy buckets with stock beat idle-looking empty ones; among the busy, the least loaded wins.
+        s.leave(3);
+        s.enter(0);
+        int chosen = s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("a"), 1, -1);
+        assertThat(chosen).isEqualTo(1);
+    }
+
+    @Test
     void buyerAffinityIsStableAndOneBucketSectionsAlwaysUseBucketZero() {
         SectionState s = section(16);
         BuyerId fan = BuyerId.of("fan-42");
