@@ -246,19 +246,19 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
         engine.commits.increment();
     }
 
-    /** Write-set positions sorted by the slots' identity hashes (insertion sort: write sets are small). */
+    /** Write-set positions sorted by the slots' latch ranks (insertion sort: write sets are small). */
     private int[] latchOrder() {
         int[] order = new int[size];
-        int[] hash = new int[size];
+        long[] rank = new long[size];
         for (int i = 0; i < size; i++) {
-            int h = System.identityHashCode(slots[i]);
+            long h = slots[i].latchRank;
             int j = i - 1;
-            while (j >= 0 && hash[j] > h) {
-                hash[j + 1] = hash[j];
+            while (j >= 0 && rank[j] > h) {
+                rank[j + 1] = rank[j];
                 order[j + 1] = order[j];
                 j--;
             }
-            hash[j + 1] = h;
+            rank[j + 1] = h;
             order[j + 1] = i;
         }
         return order;

@@ -2,6 +2,7 @@ package io.dhamana.engine.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One row key's history: a chain of committed versions, newest first, and a commit latch. A committing
@@ -20,6 +21,11 @@ final class Slot<V> {
         }
     }
 
+    /**
+     * Where this slot comes in the latch order of a commit (see {@code EngineTx.latchOrder}): random, so 64 bits make
+     * ties practically impossible, and drawn once, where an identity hash cost a runtime call on every commit.
+     */
+    final long latchRank = ThreadLocalRandom.current().nextLong();
     volatile Version<V> head;
     /** 0: free; {@link #LATCHED}; or the latching committer's timestamp once it has one. */
     private volatile long latch;
