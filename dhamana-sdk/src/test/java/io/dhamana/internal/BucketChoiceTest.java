@@ -9,6 +9,7 @@ import io.dhamana.spi.EventRow;
 import io.dhamana.spi.SectionRow;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.HashSet;
@@ -76,7 +77,7 @@ class BucketChoiceTest {
             assertThat(s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("fan-" + i), 1, -1)).isEqualTo(mine);
         }
         // Other threads start from buckets of their own: 64 threads land on many different ones.
-        Set<Integer> homes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Integer> homes = ConcurrentHashMap.newKeySet();
         Thread[] threads = new Thread[64];
         for (int t = 0; t < threads.length; t++) {
             threads[t] = new Thread(() -> homes.add(s.chooseBucket(BucketSelection.LEAST_BUSY, BuyerId.of("x"), 1, -1)));
@@ -105,7 +106,7 @@ class BucketChoiceTest {
     }
 
     @Test
-    void anEmptyBucketIsPreferredOnlyToNone() {
+    void aBusyBucketWithStockIsChosenOverAnIdleEmptyOne() {
         SectionState s = section(4);
         for (int b = 0; b < 4; b++) {
             s.enter(b); // all busy
