@@ -34,16 +34,23 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Memory.</b> The engine keeps every hold: about 600 bytes each with its log row and versions (measured with
  * 500,000 holds), and it can make a million or more a second. So each <em>iteration</em> starts from a fresh store
  * and a fresh event of {@value #CAPACITY} units (the largest section allowed, ten seconds of stock at a million holds
- * a second), and is audited when it ends, and JMH runs a GC between iterations ({@code -gc true}). The heap is fixed at 5 GB
- * with a 4 GB young generation, touched at start-up: an iteration allocates about 1.5 KB per hold, and a 4 GB heap
- * with the default young generation collected two or three times inside each one-second iteration, copying the live
- * holds each time (pauses of 0.5 to 1.5 s were measured), while the first iterations paid for faulting fresh pages
- * in. With a 3.2 GB eden no collection falls inside a one-second iteration up to about two million holds a second,
- * which more than doubled the measured rate and made it repeatable. (An 8 GB heap measured the same and took 50 s a
- * trial instead of 20, most of it the kernel zeroing pages for the pre-touch.) The heap is on transparent huge pages:
- * the hold and log tables are hash tables of millions of bins, every insert lands on a random one, and with 4 KB
- * pages most of those inserts also missed the TLB (16 buyers at 64 buckets, two alternating pairs of runs: 947,484 and
- * 972,390 holds/s with huge pages, 853,488 and 874,766 without, and a much wider spread between iterations without).
+ * a second), and is audited when it ends, and JMH runs a GC between iterations ({@code -gc true}). An iteration
+ * allocates about 1.5 KB per hold, so the young generation is sized for no collection to fall inside one: a
+ * collection there copies the live holds (a gigabyte or more, pauses of 0.5 to 3.5 s were measured). The heap is
+ * fixed at 10 GB with a 7 GB young generation (about 6.1 GB of eden), touched at start-up. The eden has to hold more
+ * than one measured second: JMH keeps every thread running while the others line up before and after the window, and
+ * at 64 threads on two cores an iteration of one second made up to 3.5 million holds (5.2 GB). The 5 GB heap used
+ * before (3.2 GB of eden, 1 GB old generation) was enough up to 16 buyers, but at 64 buyers on 16 buckets a trial
+ * made 17 collections besides the ones between iterations (young ones of 0.7 to 3.5 s, and two full ones of 5.8
+ * and 6.8 s once the old generation filled), the wall clock read 542,000 to 607,000 holds/s, and in the first full
+ * run of the suite a collection promoted more live holds than the old generation could take and the fork died ("GC
+ * overhead limit exceeded"). In this layout the same point made no collection outside the ones between iterations and read 782,000
+ * to 944,000. The 3 GB old generation is headroom for what a collection inside an iteration would promote.
+ *
+ * <p>The heap is on transparent huge pages: the hold and log tables are hash tables of millions of bins, every
+ * insert lands on a random one, and with 4 KB pages most of those inserts also missed the TLB (16 buyers at 64
+ * buckets, two alternating pairs of runs: 947,484 and 972,390 holds/s with huge pages, 853,488 and 874,766 without,
+ * and a much wider spread between iterations without).
  *
  * <p><b>Audit.</b> After every iteration {@code client.audit(event)} must be clean, show nothing oversold, and count
  * exactly the units callers were told they hold; otherwise the trial throws from its {@code @TearDown(Level.Trial)}.
@@ -61,8 +68,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms5g", "-Xmx5g", "-Xmn4g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC",
-        "-XX:+UseTransparentHugePages"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms10g", "-Xmx10g", "-Xmn7g", "-XX:SurvivorRatio=14", "-XX:+AlwaysPreTouch",
+        "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages"})
 public class EngineHoldBenchmark {
     /** Units per iteration. */
     static final int CAPACITY = Limits.MAX_SECTION_CAPACITY;

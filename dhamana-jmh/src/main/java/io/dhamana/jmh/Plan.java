@@ -14,7 +14,8 @@ import java.util.Map;
  * concurrency), so the pairs the ratios compare are measured minutes apart on the same server.
  *
  * <p>Two profiles: {@link #quick()} checks the harness and gives every ratio a first figure in about seventeen minutes;
- * {@link #full()} is the measured run (three forks for the engine, ten-second iterations on PostgreSQL).
+ * {@link #full()} is the measured run (five one-second iterations after five of warm-up for the engine, five-second
+ * iterations after one of warm-up on PostgreSQL).
  */
 public record Plan(String name, List<Step> steps) {
 
