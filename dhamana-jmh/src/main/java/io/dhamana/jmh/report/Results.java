@@ -33,9 +33,28 @@ public record Results(Map<String, Object> run, List<Point> throughput, List<Late
                         double conflictsPerHold, double retriesPerHold, double soldOutPerHold, double failedPerHold,
                         double oversoldPerHold, double wallHoldsPerSecond) {
 
+        /** Below this wall clock ÷ JMH, JMH's figure is taken as overstated (see {@link #shownHoldsPerSecond}). */
+        public static final double OVERSTATED_BELOW = 0.8;
+
         /** Wall-clock holds per second divided by JMH's figure: near 1 when JMH's per-thread timing holds up. */
         public double wallClockRatio() {
             return holdsPerSecond > 0 ? wallHoldsPerSecond / holdsPerSecond : Double.NaN;
+        }
+
+        /** Whether the wall clock shows JMH's figure overstated by more than a fifth. */
+        public boolean overstated() {
+            double ratio = wallClockRatio();
+            return !Double.isNaN(ratio) && ratio < OVERSTATED_BELOW;
+        }
+
+        /**
+         * The figure the page shows and compares: JMH's, unless it is {@link #overstated()}, then the wall clock's.
+         * JMH adds up per-thread rates, and with many more threads than cores that sum has read several times what
+         * the store can do; the wall clock counts the threads' line-up too and errs low, so where the two agree
+         * JMH's figure (with its error) is kept.
+         */
+        public double shownHoldsPerSecond() {
+            return overstated() ? wallHoldsPerSecond : holdsPerSecond;
         }
     }
 

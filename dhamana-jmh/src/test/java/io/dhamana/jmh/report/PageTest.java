@@ -94,4 +94,50 @@ class PageTest {
         assertThat(Ratios.credible(unchecked)).isEqualTo(900_000);
         assertThat(Ratios.credible(slowWall)).isEqualTo(790_000);
     }
+
+    @Test
+    void aPointShowsTheWallClocksFigureOnlyWhereJmhsIsOverstatedByMoreThanAFifth() {
+        Results.Point inflated = new Results.Point(Series.ENGINE, 16, 64, 4_000_000, 40_000, 0, 0, 0, 0, 0,
+                900_000);
+        Results.Point close = new Results.Point(Series.ENGINE, 64, 64, 1_000_000, 40_000, 0, 0, 0, 0, 0, 810_000);
+        Results.Point unchecked = new Results.Point(Series.PGBENCH, 64, 64, 4_000, Double.NaN, 0, 0, 0, 0, 0,
+                Double.NaN);
+        assertThat(inflated.overstated()).isTrue();
+        assertThat(inflated.shownHoldsPerSecond()).isEqualTo(900_000);
+        assertThat(close.overstated()).isFalse(); // 0.81: the wall clock's line-up, not an inflated sum
+        assertThat(close.shownHoldsPerSecond()).isEqualTo(1_000_000);
+        assertThat(unchecked.overstated()).isFalse();
+        assertThat(unchecked.shownHoldsPerSecond()).isEqualTo(4_000);
+    }
+
+    @Test
+    void theTablesAndTheGoalsUseTheWallClockWhereJmhOverstatesAndMarkIt(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        Files.createDirectories(results);
+        Files.writeString(results.resolve("jmh.json"), Json.write(List.of(
+                withWallClock(jmh("EngineHoldBenchmark.hold", "thrpt", 64, Map.of("buckets", "1", "combining",
+                        "false"), 3_000_000, 3_000_000, 0, Map.of()), 800_000),
+                withWallClock(jmh("EngineHoldBenchmark.hold", "thrpt", 1, Map.of("buckets", "1", "combining",
+                        "false"), 1_000_000, 1_000_000, 0, Map.of()), 990_000))));
+        Files.writeString(results.resolve("run.json"), Json.write(Map.of("profile", "quick", "machine",
+                Map.of("cores", 2), "steps", List.of())));
+        Path docs = tmp.resolve("docs");
+        Page.render(results, docs);
+
+        String md = Files.readString(docs.resolve("benchmarks.md"));
+        // 64 buyers: JMH said 3,000,000, the wall clock 800,000; the goal compares the wall clock's figure.
+        assertThat(md).contains("| SDK · in-process engine | 1,000,000 | 800,000 " + Page.OVERSTATED_MARK + " |")
+                .contains("one bucket: 64 buyers ÷ best at any buyer count (1) | ≥ 0.9× | 0.80× | **no** |")
+                .doesNotContain("3,000,000");
+    }
+
+    /** The same JMH entry with the wall-clock check's per-iteration figures. */
+    private static Map<String, Object> withWallClock(Map<String, Object> entry, double holdsPerSecond) {
+        Map<String, Object> e = new java.util.HashMap<>(entry);
+        Map<String, Object> sec = new java.util.HashMap<>(Json.obj(entry, "secondaryMetrics"));
+        sec.put("holdsPerSecond", Map.of("score", holdsPerSecond, "rawData",
+                List.of(List.of(holdsPerSecond, holdsPerSecond))));
+        e.put("secondaryMetrics", sec);
+        return e;
+    }
 }
