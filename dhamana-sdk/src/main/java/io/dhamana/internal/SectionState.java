@@ -10,7 +10,6 @@ import io.dhamana.spi.SectionRow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.Semaphore;
 
 /**
  * What the client keeps about one section: its immutable rows (sections never change once created) and this
@@ -27,7 +26,7 @@ public final class SectionState {
     private final AtomicInteger turn = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
     private final AtomicIntegerArray inFlight;
     /** One gate per bucket, sized by the client's admission limit on first use. */
-    private volatile Semaphore[] admission;
+    private volatile BucketGate[] admission;
 
     SectionState(EventRow event, SectionRow row) {
         this.event = event;
@@ -142,16 +141,16 @@ public final class SectionState {
      * @return the bucket entered; the caller must {@link #exit(int)} it
      */
     public int admit(int preferred, int limit) {
-        Semaphore[] gates = gates(limit);
+        BucketGate[] gates = gates(limit);
         int n = gates.length;
         for (int k = 0; k < n; k++) {
             int b = (preferred + k) % n;
-            if (gates[b].tryAcquire()) {
+            if (gates[b].tryEnter()) {
                 enter(b);
                 return b;
             }
         }
-        gates[preferred].acquireUninterruptibly();
+        gates[preferred].enter();
         enter(preferred);
         return preferred;
     }
@@ -159,17 +158,17 @@ public final class SectionState {
     /** Gives back a place taken with {@link #admit}. */
     public void exit(int bucket) {
         leave(bucket);
-        admission[bucket].release();
+        admission[bucket].leave();
     }
 
-    private Semaphore[] gates(int limit) {
-        Semaphore[] g = admission;
+    private BucketGate[] gates(int limit) {
+        BucketGate[] g = admission;
         if (g == null) {
             synchronized (this) {
                 if (admission == null) {
-                    Semaphore[] made = new Semaphore[row.buckets()];
+                    BucketGate[] made = new BucketGate[row.buckets()];
                     for (int i = 0; i < made.length; i++) {
-                        made[i] = new Semaphore(limit);
+                        made[i] = new BucketGate(limit);
                     }
                     admission = made;
                 }

@@ -1,0 +1,120 @@
+package io.dhamana.internal;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A counting gate for one stock bucket: at most {@code places} holds inside at once, the rest waiting in the client.
+ *
+ * <p>One waiter at a time spins briefly for a place (the newest arrival, or the sleeper last woken), and while it
+ * spins, leaving wakes nobody. The JDK's {@link java.util.concurrent.Semaphore} wakes its queue's head on a release
+ * whenever that head has gone back to sleep. With one thread per core that is nearly every release, and each wake of
+ * an idle core is a system call and an interrupt to it. On the in-process engine, two threads on one bucket of a
+ * two-core machine made 311,000 to 342,000 holds/s with the semaphore and 420,000 to 501,000 with this gate, in
+ * three alternating pairs. At 64 threads the two measured the same within their spread, and so did PostgreSQL.
+ *
+ * <p>Entry is not fair (a running thread may pass waiters), like the non-fair semaphore it replaces; a sleeper is
+ * woken whenever a place is free and nobody else is awake to take it. Thread-safe.
+ */
+final class BucketGate {
+    /** Polls a spinner makes before it goes to sleep. */
+    private static final int SPINS = 1 << 10;
+    private final AtomicInteger free;
+    private final ConcurrentLinkedQueue<Thread> sleepers = new ConcurrentLinkedQueue<>();
+    /** The one waiter spinning or woken, until it enters or goes to sleep; null when nobody is on the way. */
+    private final AtomicReference<Thread> woken = new AtomicReference<>();
+
+    BucketGate(int places) {
+        this.free = new AtomicInteger(Checks.range("places", places, 1, Integer.MAX_VALUE));
+    }
+
+    /** Takes a place if one is free now, without waiting. */
+    boolean tryEnter() {
+        for (int f = free.get(); f > 0; f = free.get()) {
+            if (free.compareAndSet(f, f - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes a place, sleeping until one is free. Not interruptible; an interrupt is kept for the caller. */
+    void enter() {
+        if (tryEnter()) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        boolean interrupted = false;
+        sleepers.add(me);
+        try {
+            while (!tryEnter()) {
+                // One spinner at a time, woken or newly arrived: while it spins, leaves wake nobody.
+                if ((woken.get() == me || woken.compareAndSet(null, me)) && spinForAPlace()) {
+                    break;
+                }
+                // Give up being the woken one before sleeping, then look once more: a leave that saw this thread
+                // as woken did not wake anybody else, and its free place must not be slept through.
+                woken.compareAndSet(me, null);
+                if (tryEnter()) {
+                    break;
+                }
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            sleepers.remove(me);
+            woken.compareAndSet(me, null);
+            // Places left over (several left while this thread was the woken one): hand the turn on.
+            if (free.get() > 0) {
+                wakeOne();
+            }
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
+    }
+
+    /** Spins briefly for a free place; leaves during the spin see someone on the way and wake nobody. */
+    private boolean spinForAPlace() {
+        for (int i = 0; i < SPINS; i++) {
+            if (free.get() > 0 && tryEnter()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /** Gives back a place taken with {@link #enter} or {@link #tryEnter}. */
+    void leave() {
+        free.incrementAndGet();
+        wakeOne();
+    }
+
+    /** Places free now; for tests and diagnostics. */
+    int free() {
+        return free.get();
+    }
+
+    /** Waiters queued now, spinning or asleep; for tests and diagnostics. */
+    int sleeping() {
+        return sleepers.size();
+    }
+
+    private void wakeOne() {
+        for (Thread next = sleepers.peek(); next != null; next = sleepers.peek()) {
+            if (!woken.compareAndSet(null, next)) {
+                return; // someone is already on the way in
+            }
+            if (sleepers.peek() == next) {
+                LockSupport.unpark(next);
+                return;
+            }
+            // It entered and left the queue between the look and the claim: undo the claim and look again, or the
+            // claim would outlive it and no later leave would wake anyone.
+            woken.compareAndSet(next, null);
+        }
+    }
+}
