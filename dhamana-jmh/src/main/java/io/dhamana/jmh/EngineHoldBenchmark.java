@@ -36,16 +36,18 @@ import java.util.concurrent.TimeUnit;
  * and a fresh event of {@value #CAPACITY} units (the largest section allowed, ten seconds of stock at a million holds
  * a second), and is audited when it ends, and JMH runs a GC between iterations ({@code -gc true}). An iteration
  * allocates about 1.5 KB per hold, so the young generation is sized for no collection to fall inside one: a
- * collection there copies the live holds (a gigabyte or more, pauses of 0.5 to 3.5 s were measured). The heap is
- * fixed at 10 GB with a 7 GB young generation (about 6.1 GB of eden), touched at start-up. The eden has to hold more
- * than one measured second: JMH keeps every thread running while the others line up before and after the window, and
- * at 64 threads on two cores an iteration of one second made up to 3.5 million holds (5.2 GB). The 5 GB heap used
- * before (3.2 GB of eden, 1 GB old generation) was enough up to 16 buyers, but at 64 buyers on 16 buckets a trial
- * made 17 collections besides the ones between iterations (young ones of 0.7 to 3.5 s, and two full ones of 5.8
- * and 6.8 s once the old generation filled), the wall clock read 542,000 to 607,000 holds/s, and in the first full
- * run of the suite a collection promoted more live holds than the old generation could take and the fork died ("GC
- * overhead limit exceeded"). In this layout the same point made no collection outside the ones between iterations and read 782,000
- * to 944,000. The 3 GB old generation is headroom for what a collection inside an iteration would promote.
+ * collection there copies the live holds (a gigabyte or more, pauses of 0.5 to 5.7 s were measured). The heap is
+ * fixed at 16 GB with a 13 GB young generation (about 11.4 GB of eden), touched at start-up. The eden has to hold
+ * more than one measured second: JMH keeps every thread running while the others line up before and after the
+ * window, and at 64 threads on two cores an iteration of one second made up to 3.5 million holds (5.2 GB) on 16
+ * buckets and more than 6 GB worth on 64. Two smaller layouts were outgrown in turn. With 5 GB (3.2 GB of eden, 1 GB
+ * old generation), 64 buyers on 16 buckets made 17 collections in a trial besides the ones between iterations, the
+ * wall clock read 542,000 to 607,000 holds/s, and in the first full run of the suite a collection promoted more live
+ * holds than the old generation could take and the fork died ("GC overhead limit exceeded"). With 10 GB (6.1 GB of
+ * eden), 64 buyers on 16 buckets fitted, but on 64 buckets every measured iteration made one young collection of
+ * 4.5 to 5.7 s copying about 2.7 GB of live holds, and the wall clock read 425,000 to 900,000 holds/s. In this layout
+ * the same point made no collection outside the ones between iterations and read 818,000 to 967,000. The old
+ * generation of 3 GB is headroom for what a collection inside an iteration would promote.
  *
  * <p>The heap is on transparent huge pages: the hold and log tables are hash tables of millions of bins, every
  * insert lands on a random one, and with 4 KB pages most of those inserts also missed the TLB (16 buyers at 64
@@ -68,7 +70,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms10g", "-Xmx10g", "-Xmn7g", "-XX:SurvivorRatio=14", "-XX:+AlwaysPreTouch",
+@Fork(value = 1, jvmArgsAppend = {"-Xms16g", "-Xmx16g", "-Xmn13g", "-XX:SurvivorRatio=14", "-XX:+AlwaysPreTouch",
         "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages"})
 public class EngineHoldBenchmark {
     /** Units per iteration. */
