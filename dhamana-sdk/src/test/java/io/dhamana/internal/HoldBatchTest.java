@@ -6,13 +6,17 @@ import io.dhamana.EventId;
 import io.dhamana.EventSpec;
 import io.dhamana.Hold;
 import io.dhamana.HoldId;
+import io.dhamana.Operation;
+import io.dhamana.OperationKey;
 import io.dhamana.Outcome;
 import io.dhamana.Rejection;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
+import io.dhamana.spi.AllowanceRow;
 import io.dhamana.spi.HoldRow;
 import io.dhamana.spi.NewHold;
+import io.dhamana.spi.OperationRow;
 import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.StoreDump;
 import io.dhamana.postgres.PostgresIsolation;
@@ -106,6 +110,65 @@ class HoldBatchTest {
             Optional<HoldRow> stored = store.inTransaction(TxMode.READ_ONLY, tx -> tx.hold(id));
             assertThat(stored).get().extracting(HoldRow::buyer).isEqualTo(BuyerId.of("a"));
         }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("stores")
+    void aBatchOfLogRowsInsertsEachKeyOnceAndReportsTheOnesAlreadyDone(Supplier<TicketStore> stores) {
+        try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
+            EventId e = EventId.of("log");
+            client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 1, 500).build());
+            OperationKey done = OperationKey.of(UUID.randomUUID());
+            OperationKey fresh = OperationKey.of(UUID.randomUUID());
+            OperationKey other = OperationKey.of(UUID.randomUUID());
+            store.inTransaction(TxMode.READ_WRITE, tx -> tx.insertOperation(logRow(done, e, "earlier")));
+
+            boolean[] inserted = store.inTransaction(TxMode.READ_WRITE, tx -> tx.insertOperations(List.of(
+                    logRow(fresh, e, "first"), logRow(done, e, "again"), logRow(fresh, e, "second"),
+                    logRow(other, e, "other"))));
+
+            assertThat(inserted).containsExactly(true, false, false, true);
+            store.inTransaction(TxMode.READ_ONLY, tx -> {
+                assertThat(tx.operation(fresh)).get().extracting(OperationRow::subject).isEqualTo("first");
+                assertThat(tx.operation(done)).get().extracting(OperationRow::subject).isEqualTo("earlier");
+                assertThat(tx.operation(other)).isPresent();
+                return null;
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("stores")
+    void aBatchOfChargesJudgesEachBuyerByItsOwnGuard(Supplier<TicketStore> stores) {
+        try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
+            EventId e = EventId.of("charges");
+            client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 1, 500).build());
+            for (String b : List.of("a", "b", "c")) {
+                client.verifyFan(e, BuyerId.of(b), URI.create("https://id.example/" + b)).value();
+            }
+            List<BuyerId> buyers = Stream.of("a", "bot", "b", "c").map(BuyerId::of).toList();
+
+            boolean[] charged = store.inTransaction(TxMode.READ_WRITE,
+                    tx -> tx.chargeAllowances(e, buyers, new int[] {2, 1, 4, 3}));
+            // A buyer named twice is charged in turn: the second charge of a is over its cap.
+            boolean[] again = store.inTransaction(TxMode.READ_WRITE, tx -> tx.chargeAllowances(e,
+                    List.of(BuyerId.of("b"), BuyerId.of("a"), BuyerId.of("b"), BuyerId.of("a")),
+                    new int[] {1, 1, 2, 1}));
+
+            assertThat(charged).containsExactly(true, false, false, true);
+            assertThat(again).containsExactly(true, true, true, false);
+            store.inTransaction(TxMode.READ_ONLY, tx -> {
+                assertThat(tx.allowance(e, BuyerId.of("a"))).get().extracting(AllowanceRow::used).isEqualTo(3);
+                assertThat(tx.allowance(e, BuyerId.of("b"))).get().extracting(AllowanceRow::used).isEqualTo(3);
+                assertThat(tx.allowance(e, BuyerId.of("c"))).get().extracting(AllowanceRow::used).isEqualTo(3);
+                assertThat(tx.allowance(e, BuyerId.of("bot"))).isEmpty();
+                return null;
+            });
+        }
+    }
+
+    private static OperationRow logRow(OperationKey key, EventId e, String subject) {
+        return new OperationRow(key, Operation.HOLD, e, subject, "actor", 1, 0);
     }
 
     private static TicketingClient clientOn(TicketStore store) {
