@@ -581,29 +581,8 @@ final class JdbcTransaction implements StoreTransaction {
 
     @Override
     public boolean[] chargeAllowances(EventId event, List<BuyerId> buyers, int[] units) {
-        Map<String, Integer> firstIndex = new HashMap<>();
-        for (int i = 0; i < buyers.size(); i++) {
-            if (firstIndex.putIfAbsent(buyers.get(i).value(), i) != null) {
-                // One UPDATE changes a row once however often it is joined: a buyer named twice is charged in turn.
-                return batch("charge allowances", sql.chargeAllowance, buyers.size(),
-                        (ps, k) -> bindCharge(ps, event, buyers.get(k), units[k]));
-            }
-        }
-        // One statement for all of them: on a combined hold this is one execution instead of one per buyer.
-        boolean[] out = new boolean[buyers.size()];
-        for (int from = 0; from < buyers.size(); from += Sql.MAX_VALUES_ROWS) {
-            int first = from;
-            int rows = Math.min(Sql.MAX_VALUES_ROWS, buyers.size() - from);
-            each("charge allowances", sql.chargeAllowances.values(rows), ps -> {
-                int p = 1;
-                for (int i = first; i < first + rows; i++) {
-                    ps.setString(p++, buyers.get(i).value());
-                    ps.setInt(p++, units[i]);
-                }
-                ps.setString(p, event.value());
-            }, rs -> rs.getString(1), buyer -> out[firstIndex.get(buyer)] = true, 0);
-        }
-        return out;
+        return batch("charge allowances", sql.chargeAllowance, buyers.size(),
+                (ps, i) -> bindCharge(ps, event, buyers.get(i), units[i]));
     }
 
     private static void bindCharge(PreparedStatement ps, EventId event, BuyerId buyer, int units)
@@ -756,40 +735,18 @@ final class JdbcTransaction implements StoreTransaction {
 
     @Override
     public boolean[] insertOperations(List<OperationRow> operations) {
-        // The first row of a key given twice is the one inserted, as when they are inserted one by one.
-        Map<UUID, Integer> firstIndex = new HashMap<>();
-        for (int i = 0; i < operations.size(); i++) {
-            firstIndex.putIfAbsent(operations.get(i).key().value(), i);
-        }
-        boolean[] out = new boolean[operations.size()];
-        for (int from = 0; from < operations.size(); from += Sql.MAX_VALUES_ROWS) {
-            List<OperationRow> chunk = operations.subList(from, Math.min(operations.size(),
-                    from + Sql.MAX_VALUES_ROWS));
-            each("insert operations", sql.insertOperations.values(chunk.size()), ps -> {
-                int p = 1;
-                for (OperationRow op : chunk) {
-                    p = bindOperation(ps, p, op);
-                }
-            }, rs -> rs.getObject(1, UUID.class), key -> out[firstIndex.get(key)] = true, 0);
-        }
-        return out;
+        return batch("insert operations", sql.insertOperation, operations.size(),
+                (ps, i) -> bindOperation(ps, operations.get(i)));
     }
 
     private static void bindOperation(PreparedStatement ps, OperationRow op) throws SQLException {
-        bindOperation(ps, 1, op);
-    }
-
-    /** Binds a log row's seven parameters from {@code first}; returns the next parameter index. */
-    private static int bindOperation(PreparedStatement ps, int first, OperationRow op) throws SQLException {
-        int p = first;
-        ps.setObject(p++, op.key().value());
-        ps.setString(p++, op.operation().name());
-        ps.setString(p++, op.event().value());
-        ps.setString(p++, op.subject());
-        ps.setString(p++, op.actor());
-        ps.setInt(p++, op.units());
-        ps.setLong(p++, op.amountMinor());
-        return p;
+        ps.setObject(1, op.key().value());
+        ps.setString(2, op.operation().name());
+        ps.setString(3, op.event().value());
+        ps.setString(4, op.subject());
+        ps.setString(5, op.actor());
+        ps.setInt(6, op.units());
+        ps.setLong(7, op.amountMinor());
     }
 
     @Override

@@ -102,13 +102,6 @@ public final class Sql {
     final RowsInsert insertHolds;
     /** Several buyers' allowances at one event. */
     final RowsInsert allowancesByKeys;
-    /** Several log rows in one statement, returning the keys that were new. */
-    final RowsInsert insertOperations;
-    /**
-     * Several buyers' charges in one statement, each row under the same guard as {@link #chargeAllowance}, returning
-     * the buyers whose guard held. The event is the last parameter.
-     */
-    final RowsInsert chargeAllowances;
     final RowsInsert insertMoney;
 
     /**
@@ -263,14 +256,6 @@ public final class Sql {
                 " ON CONFLICT (id) DO NOTHING RETURNING id, created_at, expires_at");
         allowancesByKeys = new RowsInsert(null, q("SELECT " + ALLOWANCE_COLUMNS + " FROM {s}.allowance"
                 + " WHERE event_id = ? AND buyer_id IN ("), "?", ")");
-        insertOperations = new RowsInsert(null, q("INSERT INTO {s}.operation_log (" + OPERATION_COLUMNS
-                + ", logged_at) VALUES "), "(?, ?, ?, ?, ?, ?, ?, now())",
-                " ON CONFLICT (op_key) DO NOTHING RETURNING op_key");
-        chargeAllowances = new RowsInsert(null,
-                q("UPDATE {s}.allowance AS a SET used = a.used + c.units FROM (VALUES "),
-                "(CAST(? AS text), CAST(? AS integer))",
-                ") AS c(buyer_id, units) WHERE a.event_id = ? AND a.buyer_id = c.buyer_id"
-                        + " AND a.status = 'VERIFIED' AND a.used + c.units <= a.cap RETURNING a.buyer_id");
         insertMoney = rows(
                 q("INSERT INTO {s}.money_entry (op_key, leg, account, amount_minor)"
                         + " SELECT * FROM unnest(?::uuid[], ?::integer[], ?::text[], ?::bigint[])"),
@@ -322,8 +307,7 @@ public final class Sql {
             all.put(s[0], s[1]);
         }
         // Plain VALUES and IN lists on every backend.
-        for (Object[] m : new Object[][] {{"insertHolds", insertHolds}, {"allowancesByKeys", allowancesByKeys},
-                {"insertOperations", insertOperations}, {"chargeAllowances", chargeAllowances}}) {
+        for (Object[] m : new Object[][] {{"insertHolds", insertHolds}, {"allowancesByKeys", allowancesByKeys}}) {
             for (int n : new int[] {1, 2, MAX_VALUES_ROWS}) {
                 all.put(m[0] + "[" + n + " rows]", ((RowsInsert) m[1]).values(n));
             }
