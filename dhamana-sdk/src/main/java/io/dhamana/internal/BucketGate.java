@@ -15,12 +15,20 @@ import java.util.concurrent.locks.LockSupport;
  * two-core machine made 311,000 to 342,000 holds/s with the semaphore and 420,000 to 501,000 with this gate, in
  * three alternating pairs. At 64 threads the two measured the same within their spread, and so did PostgreSQL.
  *
+ * <p>The spinner looks at the gate only every {@value #SPIN_STRIDE} pauses (about a microsecond), so a thread that
+ * leaves and comes straight back usually re-enters first, and the bucket's rows stay in that core's cache instead
+ * of crossing to the spinner's core on every hold. Against polling on every pause, five alternating pairs on one
+ * bucket read 730,000 to 968,000 holds/s at 64 threads against 684,000 to 831,000, and 285,000 to 676,000 at two
+ * threads against 298,000 to 624,000.
+ *
  * <p>Entry is not fair (a running thread may pass waiters), like the non-fair semaphore it replaces; a sleeper is
  * woken whenever a place is free and nobody else is awake to take it. Thread-safe.
  */
 final class BucketGate {
-    /** Polls a spinner makes before it goes to sleep. */
+    /** Pauses a spinner makes before it goes to sleep. */
     private static final int SPINS = 1 << 10;
+    /** Pauses between two looks at the gate while spinning; a power of two. */
+    private static final int SPIN_STRIDE = 64;
     private final AtomicInteger free;
     private final ConcurrentLinkedQueue<Thread> sleepers = new ConcurrentLinkedQueue<>();
     /** The one waiter spinning or woken, until it enters or goes to sleep; null when nobody is on the way. */
@@ -79,7 +87,7 @@ final class BucketGate {
     /** Spins briefly for a free place; leaves during the spin see someone on the way and wake nobody. */
     private boolean spinForAPlace() {
         for (int i = 0; i < SPINS; i++) {
-            if (free.get() > 0 && tryEnter()) {
+            if ((i & (SPIN_STRIDE - 1)) == 0 && free.get() > 0 && tryEnter()) {
                 return true;
             }
             Thread.onSpinWait();
