@@ -24,9 +24,11 @@ import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +61,8 @@ final class FaultyDrop {
     private final int buyers;
     private final long seed;
     private volatile boolean finished;
+    private volatile int heldBackFrom = Integer.MAX_VALUE;
+    private volatile CountDownLatch heldBackUntil = new CountDownLatch(0);
 
     FaultyDrop(String prefix, int buyers, long seed) {
         this.event = EventId.of(prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
@@ -83,6 +87,15 @@ final class FaultyDrop {
         return BuyerId.of("buyer-" + i);
     }
 
+    /**
+     * Makes buyers from index {@code from} on wait for {@code released} before they start, so a fault that is due
+     * before then cannot find the drop already over.
+     */
+    void holdBackBuyersFrom(int from, CountDownLatch released) {
+        this.heldBackFrom = from;
+        this.heldBackUntil = released;
+    }
+
     /** Whether every buyer's calls are decided. */
     boolean finished() {
         return finished;
@@ -105,6 +118,9 @@ final class FaultyDrop {
                 SplittableRandom random = new SplittableRandom(seed * 1_000 + t);
                 futures.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < buyers; i = next.getAndIncrement()) {
+                        if (i >= heldBackFrom && !heldBackUntil.await(2, TimeUnit.MINUTES)) {
+                            problems.add("buyer " + i + " was held back and never released");
+                        }
                         buy(caller, buyer(i), random);
                         decided.incrementAndGet();
                     }

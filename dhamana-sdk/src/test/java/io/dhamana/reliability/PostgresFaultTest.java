@@ -162,24 +162,29 @@ class PostgresFaultTest {
              TicketingClient east = FaultyDrop.client(eastStore, "east", true);
              TicketingClient west = FaultyDrop.client(westStore, "west", false)) {
             drop.setUp(east);
+            // The last tenth of the buyers start only after both restarts, so the drop cannot end before them.
+            CountDownLatch restartsDone = new CountDownLatch(1);
+            drop.holdBackBuyersFrom(9 * BUYERS / 10, restartsDone);
             Thread driver = new Thread(() -> {
-                for (int milestone : new int[] {BUYERS / 3, 2 * BUYERS / 3}) {
-                    while (!drop.finished() && drop.decided.get() < milestone) {
-                        LockSupport.parkNanos(1_000_000);
-                    }
-                    if (drop.finished()) {
-                        return;
-                    }
-                    try {
+                try {
+                    for (int milestone : new int[] {BUYERS / 3, 2 * BUYERS / 3}) {
+                        while (!drop.finished() && drop.decided.get() < milestone) {
+                            LockSupport.parkNanos(1_000_000);
+                        }
+                        if (drop.finished()) {
+                            return;
+                        }
                         if (how == Restart.CLEAN) {
                             restartable.restart();
                         } else {
                             restartable.crashAndRestart();
                         }
                         restarts.incrementAndGet();
-                    } catch (IOException e) {
-                        throw new IllegalStateException("could not restart the server", e);
                     }
+                } catch (IOException e) {
+                    throw new IllegalStateException("could not restart the server", e);
+                } finally {
+                    restartsDone.countDown();
                 }
             }, "restarter");
             driver.setDaemon(true);
