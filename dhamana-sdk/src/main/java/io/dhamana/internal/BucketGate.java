@@ -25,8 +25,13 @@ import java.util.concurrent.locks.LockSupport;
  * woken whenever a place is free and nobody else is awake to take it. Thread-safe.
  */
 final class BucketGate {
-    /** Pauses a spinner makes before it goes to sleep. */
-    private static final int SPINS = 1 << 10;
+    /**
+     * Pauses a spinner makes before it goes to sleep (about 80 µs on the two-core machine the benchmarks use). Against
+     * a quarter of that, three pairs on one bucket read 597,000 to 674,000 holds/s at two threads against 515,000 to
+     * 584,000, and the same at 64 threads and on PostgreSQL: a shorter spin ends in a sleep and a wake-up while the
+     * other thread is still inside.
+     */
+    private static final int SPINS = 1 << 12;
     /** Pauses between two looks at the gate while spinning; a power of two. */
     private static final int SPIN_STRIDE = 64;
     private final AtomicInteger free;
