@@ -54,10 +54,7 @@ class HoldBatchTest {
         try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
             EventId e = EventId.of("batch");
             SectionId ga = SectionId.of("ga");
-            client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 2, 500).build());
-            for (String b : List.of("a", "b", "c", "d")) {
-                client.verifyFan(e, BuyerId.of(b), URI.create("https://id.example/" + b)).value();
-            }
+            gaEvent(client, e, 2, "a", "b", "c", "d");
             SectionState section = new SectionState(
                     store.inTransaction(TxMode.READ_ONLY, tx -> tx.event(e)).orElseThrow(),
                     store.inTransaction(TxMode.READ_ONLY, tx -> tx.sections(e)).get(0));
@@ -97,7 +94,7 @@ class HoldBatchTest {
         try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
             EventId e = EventId.of("twice");
             SectionId ga = SectionId.of("ga");
-            client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 1, 500).build());
+            gaEvent(client, e, 1);
             HoldId id = HoldId.of(UUID.randomUUID());
             HoldId other = HoldId.of(UUID.randomUUID());
             List<NewHold> holds = List.of(newHold(id, e, ga, "a"), newHold(id, e, ga, "b"), newHold(other, e, ga, "c"));
@@ -117,7 +114,7 @@ class HoldBatchTest {
     void aBatchOfLogRowsInsertsEachKeyOnceAndReportsTheOnesAlreadyDone(Supplier<TicketStore> stores) {
         try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
             EventId e = EventId.of("log");
-            client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 1, 500).build());
+            gaEvent(client, e, 1);
             OperationKey done = OperationKey.of(UUID.randomUUID());
             OperationKey fresh = OperationKey.of(UUID.randomUUID());
             OperationKey other = OperationKey.of(UUID.randomUUID());
@@ -142,10 +139,7 @@ class HoldBatchTest {
     void aBatchOfChargesJudgesEachBuyerByItsOwnGuard(Supplier<TicketStore> stores) {
         try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
             EventId e = EventId.of("charges");
-            client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, 1, 500).build());
-            for (String b : List.of("a", "b", "c")) {
-                client.verifyFan(e, BuyerId.of(b), URI.create("https://id.example/" + b)).value();
-            }
+            gaEvent(client, e, 1, "a", "b", "c");
             List<BuyerId> buyers = Stream.of("a", "bot", "b", "c").map(BuyerId::of).toList();
 
             boolean[] charged = store.inTransaction(TxMode.READ_WRITE,
@@ -164,6 +158,14 @@ class HoldBatchTest {
                 assertThat(tx.allowance(e, BuyerId.of("bot"))).isEmpty();
                 return null;
             });
+        }
+    }
+
+    /** An event with one general-admission section "ga" of six units over {@code buckets}, a cap of three each. */
+    private static void gaEvent(TicketingClient client, EventId e, int buckets, String... verifiedBuyers) {
+        client.createEvent(EventSpec.builder(e).perBuyerCap(3).generalAdmission("ga", 6, buckets, 500).build());
+        for (String b : verifiedBuyers) {
+            client.verifyFan(e, BuyerId.of(b), URI.create("https://id.example/" + b)).value();
         }
     }
 
