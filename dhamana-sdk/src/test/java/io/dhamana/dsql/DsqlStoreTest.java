@@ -38,6 +38,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,18 @@ class DsqlStoreTest {
 
     private static EventId newEvent(String prefix) {
         return EventId.of(prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** Waits until every pool the store built holds its minimum of connections, so none is being added. */
+    private static void awaitPoolsFilled(DsqlStore store) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (javax.sql.DataSource ds : store.pools()) {
+            HikariDataSource pool = (HikariDataSource) ds;
+            while (pool.getHikariPoolMXBean().getTotalConnections() < pool.getMinimumIdle()) {
+                assertThat(System.nanoTime()).as("pool %s still filling", pool.getPoolName()).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
     }
 
     /** Creates an event, verifies a fan, holds and confirms: a small lifecycle on {@code store}. */
@@ -231,6 +244,8 @@ class DsqlStoreTest {
         try (DsqlStore store = DsqlStandIn.builder(schema, c, connects).credentialsProvider(rotating)
                 .maxPoolSize(2).build()) {
             smallDrop(store);
+            // A connection still being added when the pools are evicted would join them afterwards, unevicted.
+            awaitPoolsFilled(store);
             int before = connects.size();
             store.evictConnections();
             smallDrop(store); // every connection it borrows must be new
