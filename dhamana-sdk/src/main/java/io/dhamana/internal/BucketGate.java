@@ -48,7 +48,7 @@ final class BucketGate {
     private static final long NAP_NANOS = 20_000;
     private final AtomicInteger free;
     private final ConcurrentLinkedQueue<Thread> sleepers = new ConcurrentLinkedQueue<>();
-    /** The one waiter spinning or woken, until it enters or goes to sleep; null when nobody is on the way. */
+    /** The one waiter on the way (spinning, napping or just woken) until it enters or sleeps; null when none is. */
     private final AtomicReference<Thread> woken = new AtomicReference<>();
 
     BucketGate(int places) {
@@ -75,7 +75,7 @@ final class BucketGate {
         sleepers.add(me);
         try {
             while (!tryEnter()) {
-                // One spinner at a time, woken or newly arrived: while it spins, leaves wake nobody.
+                // One waiter on the way at a time, woken or newly arrived: while it spins or naps, leaves wake nobody.
                 if (woken.get() == me || woken.compareAndSet(null, me)) {
                     if (spinForAPlace()) {
                         break;
