@@ -29,7 +29,10 @@ import java.util.concurrent.locks.LockSupport;
  * threads against 519,000 to 731,000, and 794,000 to 929,000 at 64 threads against 826,000 to 944,000 (means
  * 868,000 and 888,000, within the spread); on PostgreSQL at 64 threads three pairs read 1,339 to 1,673 against 1,119
  * to 1,391, and at two threads the same. The price: a place given back during a nap stays free until the nap ends
- * (about 100 µs here) unless another caller takes it.
+ * (about 100 µs here) unless another caller takes it. That costs holds of 5 to 20 µs of CPU each, which no store
+ * here has: on a bare gate with two to eight threads, each working about as long outside as inside, it made 13% to
+ * 29% fewer entries a second than the 80 µs spin. Holds of 1 µs, and holds sleeping 170 µs or more as a database
+ * round trip would, made as many or more.
  *
  * <p>Entry is not fair (a running thread may pass waiters), like the non-fair semaphore it replaces; a sleeper is
  * woken whenever a place is free and nobody else is awake to take it. Thread-safe.
