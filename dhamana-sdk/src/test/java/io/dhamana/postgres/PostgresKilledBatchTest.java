@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * A batched write (a combined hold's log rows and allowance charges go as JDBC batches) on a connection whose backend
  * the server has just terminated fails as a lost connection, which the retry loop treats as transient, and writes
- * nothing. The tests run with assertions enabled, as an application's may: there, pgjdbc before 42.7.12 threw an
+ * nothing. The tests run with assertions enabled, as an application's may: there, pgjdbc before 42.7.13 threw an
  * {@link AssertionError} out of {@code executeBatch} instead of an SQL error, which no caller can classify.
  */
 class PostgresKilledBatchTest {
