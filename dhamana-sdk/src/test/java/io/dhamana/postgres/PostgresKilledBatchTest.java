@@ -6,13 +6,10 @@ import io.dhamana.OperationKey;
 import io.dhamana.StoreException;
 import io.dhamana.spi.OperationRow;
 import io.dhamana.spi.TxMode;
+import io.dhamana.testkit.BackendKiller;
 import io.dhamana.testkit.PostgresServer;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,10 +28,12 @@ class PostgresKilledBatchTest {
     private static final EventId EVENT = EventId.of("killed-batch");
 
     @Test
-    void aBatchOnATerminatedBackendIsALostConnectionAndWritesNothing() throws Exception {
+    void aBatchOnATerminatedBackendIsALostConnectionAndWritesNothing() {
         PostgresServer.freshSchema(SCHEMA);
-        try (PostgresStore store = PostgresServer.store(SCHEMA, PostgresIsolation.SERIALIZABLE).maxPoolSize(1)
-                .build()) {
+        // Not started: it only kills on demand, and spares every backend older than the store's.
+        try (BackendKiller killer = BackendKiller.onTestServer(0, 0, 0).spareCurrentBackends();
+             PostgresStore store = PostgresServer.store(SCHEMA, PostgresIsolation.SERIALIZABLE).maxPoolSize(1)
+                     .build()) {
             List<OperationRow> rows = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 rows.add(new OperationRow(OperationKey.of(UUID.randomUUID()), Operation.HOLD, EVENT, "hold-" + i,
@@ -43,7 +42,7 @@ class PostgresKilledBatchTest {
 
             Throwable thrown = catchThrowable(() -> store.inTransaction(TxMode.READ_WRITE, tx -> {
                 tx.operation(rows.get(0).key()); // the transaction is open on its backend now
-                terminateTheOpenTransactionsBackend();
+                killer.killTheBackendInTransaction();
                 return tx.insertOperations(rows);
             }));
 
@@ -54,45 +53,6 @@ class PostgresKilledBatchTest {
             long logged = store.inTransaction(TxMode.READ_ONLY, tx -> rows.stream()
                     .filter(r -> tx.operation(r.key()).isPresent()).count());
             assertThat(logged).isZero();
-        }
-    }
-
-    /** Ends the one SDK backend that is inside a transaction, and waits until the server has let it go. */
-    private static void terminateTheOpenTransactionsBackend() {
-        try (Connection side = PostgresServer.connect()) {
-            int pid;
-            try (PreparedStatement ps = side.prepareStatement("SELECT pid FROM pg_stat_activity"
-                    + " WHERE application_name = 'dhamana' AND state = 'idle in transaction'"
-                    + " AND pid <> pg_backend_pid()");
-                 ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("the store's backend, idle in its transaction").isTrue();
-                pid = rs.getInt(1);
-                assertThat(rs.next()).as("exactly one backend in a transaction").isFalse();
-            }
-            try (PreparedStatement ps = side.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                ps.setInt(1, pid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertThat(rs.next() && rs.getBoolean(1)).as("terminated backend %s", pid).isTrue();
-                }
-            }
-            for (int i = 0; i < 500 && backendAlive(side, pid); i++) {
-                Thread.sleep(10);
-            }
-            assertThat(backendAlive(side, pid)).as("backend %s gone", pid).isFalse();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean backendAlive(Connection side, int pid) throws SQLException {
-        try (PreparedStatement ps = side.prepareStatement("SELECT 1 FROM pg_stat_activity WHERE pid = ?")) {
-            ps.setInt(1, pid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 }

@@ -149,19 +149,53 @@ public final class BackendKiller implements AutoCloseable {
             boolean pickBusy = !busy.isEmpty() && random.nextInt(4) != 0;
             victim = pickBusy ? busy.get(random.nextInt(busy.size())) : all.get(random.nextInt(all.size()));
         }
-        try (PreparedStatement ps = side.prepareStatement("SELECT pg_terminate_backend(?)")) {
-            ps.setInt(1, victim.pid());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    kills.incrementAndGet();
-                    if (!"idle".equals(victim.state())) {
-                        killsInTransaction.incrementAndGet();
-                    }
-                    return true;
+        if (!terminate(side, victim.pid())) {
+            return false;
+        }
+        kills.incrementAndGet();
+        if (!"idle".equals(victim.state())) {
+            killsInTransaction.incrementAndGet();
+        }
+        return true;
+    }
+
+    /**
+     * Kills the one SDK backend (not spared) that is idle inside a transaction, and returns once the server has let
+     * it go: for a test that opens a transaction, kills its backend and then sends the next statement. Fails if
+     * there is not exactly one such backend.
+     */
+    public void killTheBackendInTransaction() {
+        try (Connection side = connect()) {
+            List<Backend> open = backends(side).stream()
+                    .filter(b -> !spared.contains(b.pid()) && "idle in transaction".equals(b.state())).toList();
+            if (open.size() != 1) {
+                throw new IllegalStateException("expected one SDK backend idle in a transaction, found " + open);
+            }
+            int pid = open.get(0).pid();
+            if (!terminate(side, pid)) {
+                throw new IllegalStateException("backend " + pid + " was not terminated");
+            }
+            kills.incrementAndGet();
+            killsInTransaction.incrementAndGet();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (backends(side).stream().anyMatch(b -> b.pid() == pid)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("backend " + pid + " still there 5 s after its termination");
                 }
+                LockSupport.parkNanos(10_000_000L);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not kill the backend in a transaction: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean terminate(Connection side, int pid) throws SQLException {
+        try (PreparedStatement ps = side.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
             }
         }
-        return false;
     }
 
     private static void closeQuietly(Connection c) {
