@@ -36,8 +36,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Entry is not fair (a running thread may pass waiters), like the non-fair semaphore it replaces; a sleeper is
  * woken whenever a place is free and nobody else is awake to take it. Thread-safe.
+ *
+ * <p>Public only so that the benchmark module can measure it; the package is not exported.
  */
-final class BucketGate {
+public final class BucketGate {
     /** Pauses the waiter on the way makes before it starts napping (about 5 µs on the benchmark machine). */
     private static final int SPINS = 1 << 8;
     /** Pauses between two looks at the gate while spinning; a power of two. */
@@ -54,12 +56,17 @@ final class BucketGate {
     /** The one waiter on the way (spinning, napping or just woken) until it enters or sleeps; null when none is. */
     private final AtomicReference<Thread> woken = new AtomicReference<>();
 
-    BucketGate(int places) {
+    /**
+     * A gate of {@code places} places.
+     *
+     * @throws io.dhamana.InvalidRequestException if {@code places} is below one
+     */
+    public BucketGate(int places) {
         this.free = new AtomicInteger(Checks.range("places", places, 1, Integer.MAX_VALUE));
     }
 
     /** Takes a place if one is free now, without waiting. */
-    boolean tryEnter() {
+    public boolean tryEnter() {
         for (int f = free.get(); f > 0; f = free.get()) {
             if (free.compareAndSet(f, f - 1)) {
                 return true;
@@ -69,7 +76,7 @@ final class BucketGate {
     }
 
     /** Takes a place, sleeping until one is free. Not interruptible; an interrupt is kept for the caller. */
-    void enter() {
+    public void enter() {
         if (tryEnter()) {
             return;
         }
@@ -127,7 +134,7 @@ final class BucketGate {
     }
 
     /** Gives back a place taken with {@link #enter} or {@link #tryEnter}. */
-    void leave() {
+    public void leave() {
         free.incrementAndGet();
         wakeOne();
     }

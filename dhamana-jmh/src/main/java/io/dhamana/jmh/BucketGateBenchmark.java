@@ -1,5 +1,6 @@
-package io.dhamana.internal;
+package io.dhamana.jmh;
 
+import io.dhamana.internal.BucketGate;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>It shows what the waiter on the way costs and saves for each shape of hold: the gate naps after a short spin,
  * which frees the other core when the holder comes straight back, and leaves a given-back place idle until the nap
- * ends when nobody else is awake to take it. It lives in the gate's package because the gate is internal.
+ * ends when nobody else is awake to take it. The gate is internal to the SDK; this
+ * benchmark is its only user outside it.
  *
  * <pre>
  * java -jar dhamana-jmh/target/benchmarks.jar BucketGateBenchmark -t 2 -p insideMicros=20 -p outsideMicros=10
