@@ -40,8 +40,9 @@ import java.util.random.RandomGenerator;
  * Repeating a call with the same key returns the outcome of the work already done instead of doing it twice, also
  * after a commit whose acknowledgement was lost. A rejected call did no work, so repeating it decides afresh.
  *
- * <p><b>Errors.</b> Invalid arguments throw {@link InvalidRequestException} before any transaction; unknown ids throw
- * {@link NotFoundException}; exhausted retries throw {@link RetriesExhaustedException}; other store failures throw
+ * <p><b>Errors.</b> Invalid arguments throw {@link InvalidRequestException} before anything is written; unknown ids
+ * throw {@link NotFoundException}; a key or caller-chosen id repeated for different work throws
+ * {@link KeyReusedException}; exhausted retries throw {@link RetriesExhaustedException}; other store failures throw
  * {@link OperationFailedException}. None of them leaves a partial write.
  *
  * <p>Thread-safe. Close it to stop its expiry sweeper (and its store, if it made the store).

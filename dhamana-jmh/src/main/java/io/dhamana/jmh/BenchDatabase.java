@@ -21,7 +21,7 @@ import java.util.Map;
  * so the JMH benchmarks and pgbench hit the same server. A benchmark JVM started by hand without a URL starts its own.
  *
  * <p>The embedded server commits durably ({@code fsync=on}, {@code synchronous_commit=on}; the embedded defaults turn
- * both off) because the baselines in {@code reference/performance.md} §1.3 were measured that way; set
+ * both off) because the pgbench baselines this suite is compared with were measured that way; set
  * {@value #DURABLE_PROPERTY} to {@code false} to compare with commits that do not wait for the disk.
  */
 public final class BenchDatabase {

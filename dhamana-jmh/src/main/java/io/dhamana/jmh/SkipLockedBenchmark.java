@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Baseline, plain JDBC and no SDK: one row per sellable unit, claimed the way alf.io sells
- * ({@code reference/peers.md} §1.1). In one READ COMMITTED transaction:
+ * (a free row taken with {@code SKIP LOCKED}). In one READ COMMITTED transaction:
  * <pre>
  * SELECT id FROM bench_seat WHERE status = 0 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED;
  * UPDATE bench_seat SET status = 1, holder = ? WHERE id = ?;

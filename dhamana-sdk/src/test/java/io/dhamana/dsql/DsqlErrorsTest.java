@@ -13,8 +13,8 @@ import java.sql.SQLException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How Aurora DSQL's failures are classified, with the messages DSQL sends (old and current wordings, from the
- * project's DSQL notes). The SQLSTATE decides: 40001 is a conflict the client retries, whatever the OCC label says;
+ * How Aurora DSQL's failures are classified, with the messages DSQL sends (old and current wordings, as AWS
+ * documents them and as a cluster has sent them). The SQLSTATE decides: 40001 is a conflict the client retries, whatever the OCC label says;
  * 54000 and 0A000 are permanent and say why, since repeating the same work fails the same way.
  */
 class DsqlErrorsTest {

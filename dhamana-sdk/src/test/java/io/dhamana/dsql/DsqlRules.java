@@ -7,9 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What Aurora DSQL refuses, as a checker of statement texts, written from the project's DSQL notes
- * ({@code reference/dsql.md}, facts as of September 2026: AWS's supported-features and unsupported-features pages,
- * the CREATE INDEX and data-type pages, and statements recorded against a real cluster). A statement the store can
+ * What Aurora DSQL refuses, as a checker of statement texts, written from
+ * AWS's supported-features and unsupported-features pages, the CREATE INDEX and data-type pages (as of September
+ * 2026), and statements recorded against a real cluster. A statement the store can
  * send that DSQL would refuse fails a test here instead of a drop in production.
  *
  * <p>Besides DSQL's own refusals there is one conservative rule of this project: no array parameters or values

@@ -280,7 +280,7 @@ public final class Page {
             }
         }
 
-        b.append("\n## Goals\n\nRatios of two figures from this run (see `reference/performance.md` §7)."
+        b.append("\n## Goals\n\nRatios of two figures from this run, so that the machine cancels out."
                 + " Reference rows put a baseline through the same ratio and are not judged. Where a goal is"
                 + " missed, the findings below say what limits it and what would close it.\n\n");
         b.append("| goal | ratio | target | measured | met |\n|---|---|---|---:|:---:|\n");

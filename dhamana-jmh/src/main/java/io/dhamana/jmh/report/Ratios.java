@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The goals of {@code reference/performance.md} §7 (and the hot-path goals), each computed from one run as a ratio of
+ * The performance goals (sharding gain, SDK overhead, the engine, and the hot-path goals), each computed from one run as a ratio of
  * two figures measured side by side, so the machine cancels out.
  */
 public final class Ratios {
