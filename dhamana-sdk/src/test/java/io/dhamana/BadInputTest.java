@@ -2,11 +2,14 @@ package io.dhamana;
 
 import io.dhamana.engine.EngineStore;
 import io.dhamana.internal.Checks;
+import io.dhamana.spi.SectionRow;
 import io.dhamana.spi.TicketStore;
+import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.StoreDump;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
@@ -33,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public class BadInputTest {
     private static final EventId SHOW = EventId.of("show");
+    private static final EventId ENCORE = EventId.of("encore");
+    private static final EventId HALF_MADE = EventId.of("half-made");
     private static final SectionId FLOOR = SectionId.of("floor");
     private static final SectionId BALCONY = SectionId.of("balcony");
     private static final BuyerId FAN = BuyerId.of("fan");
@@ -60,12 +65,33 @@ public class BadInputTest {
         client = TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO).build();
         client.createEvent(EventSpec.builder(SHOW).generalAdmission("floor", 10, 2, 1_000)
                 .reservedSeating("balcony", SeatMap.grid(1, 4), 2_000).build());
+        client.createEvent(EventSpec.builder(ENCORE).generalAdmission("floor", 10, 2, 1_000).build());
+        leaveAnUnfinishedCreate(HALF_MADE);
         client.verifyFan(SHOW, FAN, URI.create("https://id.example/fan")).value();
         ticket = client.confirm(client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value().id()).value().get(0);
         Ticket second = client.confirm(client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value().id())
                 .value().get(0);
         listing = client.listForResale(ListingRequest.of(second.id(), FAN, 1_000)).value();
         hold = client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value();
+    }
+
+    /** What a create of a 10-unit, 2-bucket floor leaves when it fails after its first transaction: the section only. */
+    private void leaveAnUnfinishedCreate(EventId event) {
+        store.inTransaction(TxMode.READ_WRITE, tx -> tx.insertSection(
+                new SectionRow(event, FLOOR, SectionKind.GENERAL_ADMISSION, 10, 2, 1_000, 0)));
+    }
+
+    @Test
+    void anUnfinishedCreateIsFinishedByRepeatingItExactly() {
+        EventId event = EventId.of("finished-late");
+        leaveAnUnfinishedCreate(event);
+        assertThat(client.event(event)).isEmpty();
+        Event created = client.createEvent(EventSpec.builder(event).generalAdmission("floor", 10, 2, 1_000).build());
+        assertThat(created.capacity()).isEqualTo(10);
+        assertThat(client.unitsLeft(event, FLOOR)).isEqualTo(10);
+        AuditReport audit = client.audit(event);
+        assertThat(audit.isClean()).as(audit.summary()).isTrue();
+        assertThat(audit.capacity()).isEqualTo(10);
     }
 
     @AfterAll
@@ -138,6 +164,9 @@ public class BadInputTest {
                 () -> EventSpec.builder("e2").name("a\u0000b")));
         c.add(invalid("an existing event with other settings", "already exists",
                 () -> client.createEvent(EventSpec.builder(SHOW).generalAdmission("floor", 11, 2, 1_000).build())));
+        c.add(invalid("an event whose unfinished create left other sections", "other settings",
+                () -> client.createEvent(EventSpec.builder(HALF_MADE).generalAdmission("floor", 12, 2, 1_000)
+                        .build())));
         c.add(invalid("seat grid of zero rows", "rows", () -> SeatMap.grid(0, 5)));
         c.add(invalid("event name with an unpaired surrogate", "well-formed Unicode",
                 () -> EventSpec.builder("e2").name("lone \uD800 half")));
@@ -189,6 +218,11 @@ public class BadInputTest {
                 () -> client.hold(HoldRequest.seat(SHOW, BALCONY, SeatId.of("Q-9"), FAN))));
         c.add(new Case("hold: a hold id reused for another buyer", KeyReusedException.class, "already used",
                 () -> client.hold(HoldRequest.units(SHOW, FLOOR, BuyerId.of("other"), 1).withHoldId(hold.id()))));
+        c.add(new Case("hold: a hold id reused for a seat of another section", KeyReusedException.class,
+                "already used", () -> client.hold(HoldRequest.seat(SHOW, BALCONY, SeatId.of("A-1"), FAN)
+                        .withHoldId(hold.id()))));
+        c.add(new Case("hold: a hold id reused on another event", KeyReusedException.class, "already used",
+                () -> client.hold(HoldRequest.units(ENCORE, FLOOR, FAN, 1).withHoldId(hold.id()))));
         c.add(invalid("release: null", "hold", () -> client.release(null)));
         c.add(unknown("release: unknown hold", "hold", () -> client.release(ghostHold)));
         c.add(invalid("confirm: null", "hold", () -> client.confirm(null)));
@@ -208,6 +242,8 @@ public class BadInputTest {
         c.add(invalid("list: null seller", "seller", () -> ListingRequest.of(ticket.id(), null, 100)));
         c.add(unknown("list: unknown ticket", "ticket",
                 () -> client.listForResale(ListingRequest.of(TicketId.of(UUID.randomUUID()), FAN, 100))));
+        c.add(new Case("list: a listing id reused for another ticket", KeyReusedException.class, "already used",
+                () -> client.listForResale(ListingRequest.of(ticket.id(), FAN, 1_000).withListingId(listing.id()))));
         c.add(invalid("withdraw: null seller", "seller", () -> client.withdrawListing(listing.id(), null)));
         c.add(unknown("withdraw: unknown listing", "listing",
                 () -> client.withdrawListing(ListingId.of(UUID.randomUUID()), FAN)));

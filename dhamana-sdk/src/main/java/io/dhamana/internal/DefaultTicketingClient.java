@@ -126,6 +126,13 @@ public final class DefaultTicketingClient implements TicketingClient {
         // (and cached) only when complete.
         loop.run(Operation.CREATE_EVENT, key, TxMode.READ_WRITE, (tx, a) -> {
             sections.forEach(tx::insertSection);
+            // A create of this id that did not finish, or a rival creating it now, may have left other sections:
+            // refuse here, before any bucket, seat or event row, so that the refused call writes nothing.
+            if (!tx.sections(id).equals(sections)) {
+                throw new InvalidRequestException("spec", "event " + id + " already has sections with other settings"
+                        + " (from a create of it that did not finish, or a concurrent one); repeat that create"
+                        + " exactly, or use another id");
+            }
             return null;
         });
         for (SectionSpec s : spec.sections()) {

@@ -114,6 +114,13 @@ final class Recipes {
         }
         HoldRow hold = tx.hold(a.id()).orElseThrow(
                 () -> new KeyReusedException(key, "its hold " + a.id() + " does not exist"));
+        // Same buyer and units is not enough: the same id on another section or seat is other work, and answering it
+        // with this hold would tell the caller they hold what they never asked for.
+        if (!hold.event().equals(a.section().eventId()) || !hold.section().equals(a.section().row().section())
+                || !hold.seat().equals(a.seat())) {
+            throw new KeyReusedException(key, "hold " + a.id() + " is on " + hold.event() + "/" + hold.section()
+                    + hold.seat().map(seat -> "/" + seat).orElse(""));
+        }
         return Outcome.ok(Rows.hold(hold));
     }
 
@@ -558,8 +565,12 @@ final class Recipes {
                 throw new KeyReusedException(key, "listing " + id + " was made by " + done.actor() + " at "
                         + done.amountMinor());
             }
-            return Outcome.ok(Rows.listing(tx.listing(id).orElseThrow(
-                    () -> new KeyReusedException(key, "its listing does not exist"))));
+            ListingRow listed = tx.listing(id).orElseThrow(
+                    () -> new KeyReusedException(key, "its listing does not exist"));
+            if (!listed.ticket().equals(ticket)) {
+                throw new KeyReusedException(key, "listing " + id + " is of ticket " + listed.ticket());
+            }
+            return Outcome.ok(Rows.listing(listed));
         }
         // Guard: the ticket row; only its owner can move it VALID -> LISTED.
         if (!tx.moveTicket(ticket, seller, TicketState.VALID, TicketState.LISTED, seller, Optional.empty())) {
