@@ -32,6 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * and write nothing. If a combined transaction fails outright, the lane's leader serves its members one by one
  * with ordinary single holds, so one bad member cannot fail the rest. A lone caller is served the ordinary way too,
  * but still inside the lane, so callers arriving meanwhile queue for the next combined transaction.
+ *
+ * <p>A combined hold is shared work, so an interrupt does not abandon it: an interrupted caller still waits for its
+ * outcome (and, as leader, serves its members), and finds its interrupt status set again when the call returns.
  */
 final class HoldCombiner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HoldCombiner.class);
@@ -115,19 +118,29 @@ final class HoldCombiner implements AutoCloseable {
         lane.queue.add(me);
         // Queued callers take no admission place: the lane already lets one transaction at a time reach the bucket,
         // and the lone-member path below is admitted like any single hold.
-        while (!me.finished()) {
-            if (lane.leading.compareAndSet(false, true)) {
-                try {
-                    lead(section, bucket, lane);
-                } finally {
-                    lane.leading.set(false);
+        boolean interrupted = false;
+        try {
+            while (!me.finished()) {
+                // Cleared while queued, since a set flag makes every park return at once (a spin that starves the
+                // leader), and while leading, since a leader's own interrupt must not fail the members it serves.
+                interrupted |= Thread.interrupted();
+                if (lane.leading.compareAndSet(false, true)) {
+                    try {
+                        interrupted |= lead(section, bucket, lane);
+                    } finally {
+                        lane.leading.set(false);
+                    }
+                    Member next = lane.queue.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.thread); // someone queued while we led: let them lead
+                    }
+                } else {
+                    LockSupport.parkNanos(this, PARK_NANOS);
                 }
-                Member next = lane.queue.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.thread); // someone queued while we led: let them lead
-                }
-            } else {
-                LockSupport.parkNanos(this, PARK_NANOS);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // kept for the caller to see once its hold is decided
             }
         }
         if (me.failure != null) {
@@ -144,24 +157,25 @@ final class HoldCombiner implements AutoCloseable {
         return l;
     }
 
-    private void lead(SectionState section, int bucket, Lane lane) {
+    /** Serves whoever is queued in the lane; returns whether the leader's thread was interrupted meanwhile. */
+    private boolean lead(SectionState section, int bucket, Lane lane) {
         List<Member> batch = new ArrayList<>(Math.min(64, config.maxCombinedHolds()));
         Member m;
         while (batch.size() < config.maxCombinedHolds() && (m = lane.queue.poll()) != null) {
             batch.add(m);
         }
         if (batch.isEmpty()) {
-            return;
+            return false;
         }
         if (batch.size() == 1) {
             // Alone: the ordinary path is cheaper than planning a batch. It runs while this thread still holds the
             // lane, so callers arriving meanwhile queue up and share the next transaction; serving it outside the
             // lane would let every later caller find the lane empty too, one at a time.
-            serveAlone(section, batch.get(0));
-            return;
+            return serveAlone(section, batch.get(0));
         }
         List<Recipes.BatchMember> members = batch.stream()
                 .map(b -> new Recipes.BatchMember(b.id, b.buyer, b.units, b.ttl, b.mayBeDone)).toList();
+        boolean interrupted = Thread.interrupted();
         List<Outcome<Hold>> outcomes;
         try {
             outcomes = batches.run(Operation.HOLD, null, TxMode.READ_WRITE,
@@ -170,8 +184,10 @@ final class HoldCombiner implements AutoCloseable {
             // Still inside the lane, so each member gets its own outcome (or its own error) and callers arriving
             // meanwhile keep queueing for the next batch.
             LOG.debug("combined hold of {} failed; serving its members one by one", batch.size(), e);
-            batch.forEach(b -> serveAlone(section, b));
-            return;
+            for (Member b : batch) {
+                interrupted |= serveAlone(section, b);
+            }
+            return interrupted;
         }
         List<Member> alone = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -181,11 +197,18 @@ final class HoldCombiner implements AutoCloseable {
                 finish(batch.get(i), outcomes.get(i));
             }
         }
-        alone.forEach(b -> serveAlone(section, b));
+        for (Member b : alone) {
+            interrupted |= serveAlone(section, b);
+        }
+        return interrupted;
     }
 
-    /** Runs one member's hold on its own (the ordinary single-hold path), hands it the result and wakes it. */
-    private void serveAlone(SectionState section, Member m) {
+    /**
+     * Runs one member's hold on its own (the ordinary single-hold path), hands it the result and wakes it; returns
+     * whether the leader's thread had been interrupted, having cleared that so the member's backoff is not cut short.
+     */
+    private boolean serveAlone(SectionState section, Member m) {
+        boolean interrupted = Thread.interrupted();
         try {
             m.outcome = HoldCall.run(singles, config.bucketSelection(), config.admissionPerBucket(), section, m.id, Optional.empty(), m.buyer,
                     m.units, m.ttl);
@@ -193,6 +216,7 @@ final class HoldCombiner implements AutoCloseable {
             m.failure = e;
         }
         LockSupport.unpark(m.thread);
+        return interrupted;
     }
 
     /** Hands a member of a combined transaction its outcome and wakes it. */

@@ -13,12 +13,10 @@ import io.dhamana.RetryPolicy;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
-import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.FaultyStore;
 import io.dhamana.testkit.GatedStore;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +48,7 @@ class CombinedHoldReplayTest {
             FaultyStore faulty = new FaultyStore(gated);
             // Each buyer may hold one unit: a retry that ignored its own first attempt would find them at the cap.
             admin.createEvent(EventSpec.builder(SHOW).perBuyerCap(1).generalAdmission("ga", 6, 3, 100).build());
-            List<BuyerId> lane = sameLane(engine, admin, 3);
+            List<BuyerId> lane = Lanes.sameLane(engine, admin, SHOW, 3);
             try (TicketingClient client = TicketingClient.builder().store(faulty).combining(true)
                     .bucketSelection(BucketSelection.BUYER_AFFINITY).expirySweepInterval(Duration.ZERO)
                     .retryPolicy(RetryPolicy.builder().retryTransientFailures(true).build()).build()) {
@@ -61,7 +59,10 @@ class CombinedHoldReplayTest {
                 // The next writing transaction, the combined one, commits and then loses its acknowledgement.
                 faulty.next(FaultyStore.Fault.LOST_AFTER_COMMIT);
                 List<HoldId> ids = List.of(HoldId.of(UUID.randomUUID()), HoldId.of(UUID.randomUUID()));
-                List<CompletableFuture<Outcome<Hold>>> queued = queueBehind(client, lane.subList(1, 3), ids);
+                List<CompletableFuture<Outcome<Hold>>> queued = Lanes.queueBehind(client, List.of(
+                        HoldRequest.units(SHOW, GA, lane.get(1), 1).withHoldId(ids.get(0)),
+                        HoldRequest.units(SHOW, GA, lane.get(2), 1).withHoldId(ids.get(1))), false,
+                        new ArrayList<>());
                 gated.open();
 
                 assertThat(first.get(30, TimeUnit.SECONDS).isOk()).isTrue();
@@ -79,50 +80,5 @@ class CombinedHoldReplayTest {
             assertThat(audit.heldUnits()).isEqualTo(3);
             assertThat(audit.unitsHeldEver()).isEqualTo(3);
         }
-    }
-
-    /** Starts one hold per buyer, each under its id, and returns once every one of them waits in the lane. */
-    private static List<CompletableFuture<Outcome<Hold>>> queueBehind(TicketingClient client, List<BuyerId> buyers,
-                                                                      List<HoldId> ids) {
-        List<CompletableFuture<Outcome<Hold>>> out = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < buyers.size(); i++) {
-            HoldRequest request = HoldRequest.units(SHOW, GA, buyers.get(i), 1).withHoldId(ids.get(i));
-            CompletableFuture<Outcome<Hold>> f = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    f.complete(client.hold(request));
-                } catch (RuntimeException e) {
-                    f.completeExceptionally(e);
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
-            out.add(f);
-        }
-        for (Thread t : threads) {
-            while (t.getState() != Thread.State.TIMED_WAITING && t.getState() != Thread.State.WAITING) {
-                Thread.onSpinWait(); // queued in the lane and parked
-            }
-        }
-        return out;
-    }
-
-    /** {@code n} verified buyers whose holds all land in the same bucket's lane. */
-    private static List<BuyerId> sameLane(EngineStore engine, TicketingClient admin, int n) {
-        SectionState section = new SectionState(
-                engine.inTransaction(TxMode.READ_ONLY, tx -> tx.event(SHOW)).orElseThrow(),
-                engine.inTransaction(TxMode.READ_ONLY, tx -> tx.sections(SHOW)).get(0));
-        int lane = section.chooseBucket(BucketSelection.BUYER_AFFINITY, BuyerId.of("b-0"), 1, -1);
-        List<BuyerId> out = new ArrayList<>();
-        for (int i = 0; out.size() < n; i++) {
-            BuyerId b = BuyerId.of("b-" + i);
-            if (section.chooseBucket(BucketSelection.BUYER_AFFINITY, b, 1, -1) == lane) {
-                out.add(b);
-                admin.verifyFan(SHOW, b, URI.create("https://id.example/" + b.value())).value();
-            }
-        }
-        return out;
     }
 }
