@@ -106,6 +106,9 @@ public interface StoreTransaction {
     // Scans are meant for read-only transactions; whether they also see the transaction's own writes is
     // store-specific.
 
+    /** Every event, read in one snapshot (for the audit and tests). */
+    void scanEvents(Consumer<EventRow> sink);
+
     /** Every section, of one event or (empty) of all events. */
     void scanSections(Optional<EventId> event, Consumer<SectionRow> sink);
 

@@ -30,6 +30,7 @@ import io.dhamana.TicketId;
 import io.dhamana.TicketState;
 import io.dhamana.TicketingClient;
 import io.dhamana.VerificationStatus;
+import io.dhamana.spi.EventRow;
 import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.StoreDump;
@@ -728,6 +729,36 @@ public abstract class TicketStoreContract {
         assertThat(client.withdrawListing(again.id(), seller).value().state()).isEqualTo(ListingState.WITHDRAWN);
         assertThat(client.findTicket(ticket.id())).get().extracting(Ticket::state).isEqualTo(TicketState.VALID);
         cleanAudit();
+    }
+
+    // ------------------------------------------------------------------ scans
+
+    @Test
+    void scanEventsReadsEveryEventRowWithItsSettings() {
+        EventId first = EventId.of(show.value() + "-scan-1");
+        EventId second = EventId.of(show.value() + "-scan-2");
+        client.createEvent(EventSpec.builder(first).name("Scan one").perBuyerCap(2).resaleCapPercent(100)
+                .generalAdmission("ga", 10, 2, 1_000).build());
+        client.createEvent(EventSpec.builder(second).name("Scan two").perBuyerCap(6).resaleCapBps(12_345)
+                .generalAdmission("ga", 10, 2, 1_000).build());
+        List<EventRow> rows = store().inTransaction(TxMode.READ_ONLY, tx -> {
+            List<EventRow> out = new ArrayList<>();
+            tx.scanEvents(r -> {
+                if (r.id().value().startsWith(show.value() + "-scan-")) {
+                    out.add(r);
+                }
+            });
+            return out;
+        });
+        assertThat(rows).containsExactlyInAnyOrder(new EventRow(first, "Scan one", 2, 10_000),
+                new EventRow(second, "Scan two", 6, 12_345));
+        List<EventRow> all = store().inTransaction(TxMode.READ_ONLY, tx -> {
+            List<EventRow> out = new ArrayList<>();
+            tx.scanEvents(out::add);
+            return out;
+        });
+        assertThat(all).contains(new EventRow(show, "Contract show", 4, 11_000))
+                .doesNotHaveDuplicates();
     }
 
     // ------------------------------------------------------------------ concurrency

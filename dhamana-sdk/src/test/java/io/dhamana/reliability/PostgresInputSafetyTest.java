@@ -253,6 +253,7 @@ class PostgresInputSafetyTest {
             tx.activeUnits(e, ga);
             tx.seatClaims(e, rs, seat);
             tx.revoke(e, fan);
+            tx.scanEvents(r -> { });
             for (Optional<EventId> scope : List.of(Optional.<EventId>empty(), Optional.of(e))) {
                 tx.scanSections(scope, r -> { });
                 tx.scanBuckets(scope, r -> { });

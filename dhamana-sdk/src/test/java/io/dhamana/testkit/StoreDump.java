@@ -18,6 +18,7 @@ public final class StoreDump {
     public static List<String> of(TicketStore store) {
         return store.inTransaction(TxMode.READ_ONLY, tx -> {
             List<String> rows = new ArrayList<>();
+            tx.scanEvents(r -> rows.add(r.toString()));
             tx.scanSections(Optional.empty(), r -> rows.add(r.toString()));
             tx.scanBuckets(Optional.empty(), r -> rows.add(r.toString()));
             tx.scanSeats(Optional.empty(), r -> rows.add(r.toString()));

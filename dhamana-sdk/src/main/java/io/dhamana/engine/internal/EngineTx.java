@@ -535,6 +535,11 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     // ------------------------------------------------------------------ scans (the snapshot only)
 
     @Override
+    public void scanEvents(Consumer<EventRow> sink) {
+        engine.events.scan(snapshotTs, sink);
+    }
+
+    @Override
     public void scanSections(Optional<EventId> event, Consumer<SectionRow> sink) {
         engine.sections.scan(snapshotTs, s -> {
             if (event.isEmpty() || event.get().equals(s.event())) {

@@ -377,6 +377,11 @@ final class JdbcTransaction implements StoreTransaction {
     // ------------------------------------------------------------------ scans
 
     @Override
+    public void scanEvents(Consumer<EventRow> sink) {
+        each("scan events", sql.scanEvents, ps -> { }, JdbcTransaction::eventRow, sink, SCAN_FETCH_SIZE);
+    }
+
+    @Override
     public void scanSections(Optional<EventId> event, Consumer<SectionRow> sink) {
         scan("scan sections", event, sql.scanSections, sql.scanSectionsOfEvent, JdbcTransaction::sectionRow, sink);
     }

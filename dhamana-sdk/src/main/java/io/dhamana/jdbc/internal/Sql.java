@@ -22,6 +22,7 @@ public final class Sql {
     /** The most rows one {@code VALUES} insert carries; larger inserts are split into several statements. */
     public static final int MAX_VALUES_ROWS = 1_000;
 
+    static final String EVENT_COLUMNS = "id, name, per_buyer_cap, resale_cap_bps";
     static final String HOLD_COLUMNS = "id, event_id, section_id, seat_id, buyer_id, units, bucket, status, "
             + "created_at, expires_at, unit_price_minor";
     static final String TICKET_COLUMNS = "id, hold_id, event_id, section_id, seat_id, bucket, owner_id, state, code, "
@@ -57,6 +58,7 @@ public final class Sql {
     final String seatClaims;
 
     // ---------------------------------------------------------------- scans: all, and of one event
+    final String scanEvents;
     final String scanSections;
     final String scanSectionsOfEvent;
     final String scanBuckets;
@@ -125,7 +127,7 @@ public final class Sql {
         this.arrayParameters = arrayParameters;
 
         now = "SELECT now()";
-        eventById = q("SELECT id, name, per_buyer_cap, resale_cap_bps FROM {s}.event WHERE id = ?");
+        eventById = q("SELECT " + EVENT_COLUMNS + " FROM {s}.event WHERE id = ?");
         sectionsOfEvent = q("SELECT " + SECTION_COLUMNS + " FROM {s}.section WHERE event_id = ? ORDER BY ordinal");
         bucketsOfSection = q("SELECT " + BUCKET_COLUMNS + " FROM {s}.stock_bucket WHERE event_id = ? AND section_id = ?"
                 + " ORDER BY bucket");
@@ -155,6 +157,7 @@ public final class Sql {
                 + " UNION ALL SELECT owner_id FROM {s}.ticket"
                 + " WHERE event_id = ? AND section_id = ? AND seat_id = ? AND state <> 'REFUNDED'");
 
+        scanEvents = q("SELECT " + EVENT_COLUMNS + " FROM {s}.event");
         scanSections = q("SELECT " + SECTION_COLUMNS + " FROM {s}.section");
         scanSectionsOfEvent = scanSections + " WHERE event_id = ?";
         scanBuckets = q("SELECT " + BUCKET_COLUMNS + " FROM {s}.stock_bucket");
@@ -287,6 +290,7 @@ public final class Sql {
                 {"operationByKey", operationByKey}, {"expiredHolds", expiredHolds},
                 {"heldHoldsOfEvent", heldHoldsOfEvent}, {"validTicketsOfEvent", validTicketsOfEvent},
                 {"activeUnits", activeUnits}, {"seatClaims", seatClaims},
+                {"scanEvents", scanEvents},
                 {"scanSections", scanSections}, {"scanSectionsOfEvent", scanSectionsOfEvent},
                 {"scanBuckets", scanBuckets}, {"scanBucketsOfEvent", scanBucketsOfEvent},
                 {"scanSeats", scanSeats}, {"scanSeatsOfEvent", scanSeatsOfEvent},
