@@ -39,6 +39,8 @@ public record ClientConfig(TicketStore store, boolean ownsStore, RetryPolicy ret
         Checks.range("admissionPerBucket", admissionPerBucket, 1, 1_024);
         Checks.range("maxCombinedHolds", maxCombinedHolds, 1, 500);
         Checks.duration("expirySweepInterval", expirySweepInterval, Duration.ZERO, Duration.ofDays(1));
+        Checks.notNull("listeners", listeners);
+        listeners.forEach(l -> Checks.notNull("listener", l));
         listeners = List.copyOf(listeners);
         Checks.notNull("ticker", ticker);
         Checks.notNull("sleeper", sleeper);

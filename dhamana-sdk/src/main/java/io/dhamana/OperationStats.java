@@ -1,5 +1,7 @@
 package io.dhamana;
 
+import io.dhamana.internal.Checks;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAccumulator;
@@ -104,6 +106,7 @@ public final class OperationStats implements OperationListener {
 
     /** The counts for one operation now. */
     public Snapshot snapshot(Operation operation) {
+        Checks.notNull("operation", operation);
         Counters c = counters.get(operation);
         long successes = c.successes.sum();
         long rejections = c.rejections.sum();

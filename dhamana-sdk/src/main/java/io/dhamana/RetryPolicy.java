@@ -63,6 +63,9 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
      * @param previousNanos the previous delay, 0 before the first retry
      */
     public long delayNanos(int retry, long previousNanos, RandomGenerator random) {
+        Checks.range("retry", retry, 1, Integer.MAX_VALUE);
+        Checks.range("previousNanos", previousNanos, 0, Long.MAX_VALUE);
+        Checks.notNull("random", random);
         return jitter.delayNanos(baseDelay.toNanos(), maxDelay.toNanos(), retry, previousNanos, random);
     }
 

@@ -43,7 +43,9 @@ import java.util.random.RandomGenerator;
  * <p><b>Errors.</b> Invalid arguments throw {@link InvalidRequestException} before anything is written; unknown ids
  * throw {@link NotFoundException}; a key or caller-chosen id repeated for different work throws
  * {@link KeyReusedException}; exhausted retries throw {@link RetriesExhaustedException}; other store failures throw
- * {@link OperationFailedException}. None of them leaves a partial write.
+ * {@link OperationFailedException}. None of them leaves a partial write. A call on a closed client, or on one whose
+ * store was closed (by its owner, or by {@link #close} while the call was running), throws
+ * {@link IllegalStateException}.
  *
  * <p>Thread-safe. Close it to stop its expiry sweeper (and its store, if it made the store).
  */
@@ -108,7 +110,8 @@ public interface TicketingClient extends AutoCloseable {
     /**
      * Gives a held hold back: its units or seat return to sale and the buyer's allowance is credited.
      *
-     * @return the released hold, or {@link Rejection.WrongState} if it was confirmed, released or expired
+     * @return the released hold (also when it was released already, by this call or by {@link #releaseHolds}), or
+     *         {@link Rejection.WrongState} if it was confirmed or expired
      */
     Outcome<Hold> release(HoldId hold);
 
@@ -124,7 +127,8 @@ public interface TicketingClient extends AutoCloseable {
      * Refunds a valid ticket: its unit or seat returns to sale, the owner's allowance is credited and the face
      * value goes back to the owner in the ledger.
      *
-     * @return the refunded ticket, or {@link Rejection.WrongState} if it is listed, in escrow or already refunded
+     * @return the refunded ticket (also when it was refunded already, by this call or by {@link #refundAll}), or
+     *         {@link Rejection.WrongState} if it is listed or in escrow
      */
     Outcome<Ticket> refund(TicketId ticket);
 

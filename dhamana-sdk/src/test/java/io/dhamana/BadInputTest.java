@@ -287,6 +287,18 @@ public class BadInputTest {
         c.add(invalid("policy: negative deadline", "deadline",
                 () -> RetryPolicy.builder().deadline(Duration.ofSeconds(-1))));
         c.add(invalid("policy: null jitter", "jitter", () -> RetryPolicy.builder().jitter(null)));
+        c.add(invalid("policy: delay before retry 0", "retry",
+                () -> RetryPolicy.defaults().delayNanos(0, 0, new java.util.Random(1))));
+        c.add(invalid("policy: negative previous delay", "previousNanos",
+                () -> RetryPolicy.defaults().delayNanos(1, -1, new java.util.Random(1))));
+        c.add(invalid("policy: delay without a random source", "random",
+                () -> RetryPolicy.defaults().delayNanos(1, 0, null)));
+        c.add(invalid("stats: null operation", "operation", () -> new OperationStats().snapshot(null)));
+        c.add(invalid("config: null listeners", "listeners", () -> new ClientConfig(store, false,
+                RetryPolicy.defaults(), Duration.ofMinutes(5), BucketSelection.LEAST_BUSY, 1, false, 64,
+                Duration.ZERO, null, Ticker.system(), Sleeper.system(), Optional.empty(), "c")));
+        c.add(invalid("store: null transaction mode", "mode", () -> store.inTransaction(null, tx -> null)));
+        c.add(invalid("store: null transaction work", "work", () -> store.inTransaction(TxMode.READ_ONLY, null)));
 
         // the calls not covered above
         c.add(invalid("revoke: null event", "event", () -> client.revokeFan(null, FAN)));

@@ -45,6 +45,8 @@ public final class EngineStore implements TicketStore {
 
     @Override
     public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
+        Checks.notNull("mode", mode);
+        Checks.notNull("work", work);
         if (closed.get()) {
             throw new IllegalStateException("engine store is closed");
         }

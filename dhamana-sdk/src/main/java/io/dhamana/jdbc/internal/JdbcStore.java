@@ -1,6 +1,7 @@
 package io.dhamana.jdbc.internal;
 
 import io.dhamana.DhamanaException;
+import io.dhamana.internal.Checks;
 import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ public final class JdbcStore {
 
     /** See {@link io.dhamana.spi.TicketStore#inTransaction(TxMode, TransactionWork)}. */
     public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
+        Checks.notNull("mode", mode);
+        Checks.notNull("work", work);
         Connection c;
         try {
             c = dataSource.getConnection();
