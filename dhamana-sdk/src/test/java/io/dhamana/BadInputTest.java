@@ -2,6 +2,7 @@ package io.dhamana;
 
 import io.dhamana.engine.EngineStore;
 import io.dhamana.internal.Checks;
+import io.dhamana.spi.SeatRow;
 import io.dhamana.spi.SectionRow;
 import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TxMode;
@@ -38,6 +39,7 @@ public class BadInputTest {
     private static final EventId SHOW = EventId.of("show");
     private static final EventId ENCORE = EventId.of("encore");
     private static final EventId HALF_MADE = EventId.of("half-made");
+    private static final EventId HALF_SEATED = EventId.of("half-seated");
     private static final SectionId FLOOR = SectionId.of("floor");
     private static final SectionId BALCONY = SectionId.of("balcony");
     private static final BuyerId FAN = BuyerId.of("fan");
@@ -67,6 +69,12 @@ public class BadInputTest {
                 .reservedSeating("balcony", SeatMap.grid(1, 4), 2_000).build());
         client.createEvent(EventSpec.builder(ENCORE).generalAdmission("floor", 10, 2, 1_000).build());
         leaveAnUnfinishedCreate(HALF_MADE);
+        // A four-seat balcony whose create wrote its section and a first batch of seats, none of them.
+        store.inTransaction(TxMode.READ_WRITE, tx -> {
+            tx.insertSection(new SectionRow(HALF_SEATED, BALCONY, SectionKind.RESERVED_SEATING, 4, 1, 2_000, 0));
+            return tx.insertSeats(List.of(new SeatRow(HALF_SEATED, BALCONY, SeatId.of("Q-1"), SeatState.AVAILABLE,
+                    Optional.empty())));
+        });
         client.verifyFan(SHOW, FAN, URI.create("https://id.example/fan")).value();
         ticket = client.confirm(client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value().id()).value().get(0);
         Ticket second = client.confirm(client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value().id())
@@ -164,6 +172,12 @@ public class BadInputTest {
                 () -> EventSpec.builder("e2").name("a\u0000b")));
         c.add(invalid("an existing event with other settings", "already exists",
                 () -> client.createEvent(EventSpec.builder(SHOW).generalAdmission("floor", 11, 2, 1_000).build())));
+        c.add(invalid("an existing event with other seats, as many of them", "other settings",
+                () -> client.createEvent(EventSpec.builder(SHOW).generalAdmission("floor", 10, 2, 1_000)
+                        .reservedSeating("balcony", SeatMap.grid(4, 1), 2_000).build())));
+        c.add(invalid("an event whose unfinished create left other seats", "other settings",
+                () -> client.createEvent(EventSpec.builder(HALF_SEATED)
+                        .reservedSeating("balcony", SeatMap.grid(1, 4), 2_000).build())));
         c.add(invalid("an event whose unfinished create left other sections", "other settings",
                 () -> client.createEvent(EventSpec.builder(HALF_MADE).generalAdmission("floor", 12, 2, 1_000)
                         .build())));

@@ -1,8 +1,5 @@
 package io.dhamana.internal;
 
-import java.util.function.Function;
-import io.dhamana.SeatId;
-import io.dhamana.NotFoundException;
 import io.dhamana.AuditReport;
 import io.dhamana.BuyerId;
 import io.dhamana.ClientConfig;
@@ -16,12 +13,14 @@ import io.dhamana.InvalidRequestException;
 import io.dhamana.Listing;
 import io.dhamana.ListingId;
 import io.dhamana.ListingRequest;
+import io.dhamana.NotFoundException;
 import io.dhamana.Operation;
 import io.dhamana.OperationFailedException;
 import io.dhamana.OperationKey;
 import io.dhamana.Outcome;
 import io.dhamana.RetriesExhaustedException;
 import io.dhamana.Seat;
+import io.dhamana.SeatId;
 import io.dhamana.SeatState;
 import io.dhamana.SectionId;
 import io.dhamana.SectionKind;
@@ -43,12 +42,15 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The client: validates, picks buckets, and runs each operation's recipe inside the retry loop. */
@@ -128,10 +130,18 @@ public final class DefaultTicketingClient implements TicketingClient {
             sections.forEach(tx::insertSection);
             // A create of this id that did not finish, or a rival creating it now, may have left other sections:
             // refuse here, before any bucket, seat or event row, so that the refused call writes nothing.
-            if (!tx.sections(id).equals(sections)) {
-                throw new InvalidRequestException("spec", "event " + id + " already has sections with other settings"
-                        + " (from a create of it that did not finish, or a concurrent one); repeat that create"
-                        + " exactly, or use another id");
+            boolean same = tx.sections(id).equals(sections);
+            for (SectionSpec s : spec.sections()) {
+                if (same && s instanceof SectionSpec.ReservedSeating rs) {
+                    // Seats are written in batches, so an unfinished create may have left some: they must be ours.
+                    Set<SeatId> ours = new HashSet<>(rs.seats());
+                    same = tx.seats(id, rs.id()).stream().allMatch(seat -> ours.contains(seat.seat()));
+                }
+            }
+            if (!same) {
+                throw new InvalidRequestException("spec", "event " + id + " already has sections or seats with other"
+                        + " settings (from a create of it that did not finish, or a concurrent one); repeat that"
+                        + " create exactly, or use another id");
             }
             return null;
         });
@@ -177,7 +187,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         }
     }
 
-    private static Event sameOrThrow(EventSpec spec, Event existing) {
+    private Event sameOrThrow(EventSpec spec, Event existing) {
         boolean same = existing.name().equals(spec.name()) && existing.perBuyerCap() == spec.perBuyerCap()
                 && existing.resaleCapBps() == spec.resaleCapBps()
                 && existing.sections().size() == spec.sections().size();
@@ -189,12 +199,17 @@ public final class DefaultTicketingClient implements TicketingClient {
                     ? e.kind() == SectionKind.GENERAL_ADMISSION && e.capacity() == ga.capacity()
                     && e.buckets() == ga.buckets()
                     : e.kind() == SectionKind.RESERVED_SEATING
-                    && e.capacity() == ((SectionSpec.ReservedSeating) s).seats().size());
+                    && e.capacity() == ((SectionSpec.ReservedSeating) s).seats().size()
+                    && seatIds(spec.id(), s.id()).equals(((SectionSpec.ReservedSeating) s).seats()));
         }
         if (!same) {
             throw new InvalidRequestException("spec", "event " + spec.id() + " already exists with other settings");
         }
         return existing;
+    }
+
+    private List<SeatId> seatIds(EventId event, SectionId section) {
+        return read(tx -> tx.seats(event, section).stream().map(SeatRow::seat).toList());
     }
 
     @Override
