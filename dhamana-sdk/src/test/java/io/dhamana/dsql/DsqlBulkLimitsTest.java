@@ -164,6 +164,14 @@ class DsqlBulkLimitsTest {
                     .hasMessageContaining("transaction row limit exceeded: Aurora DSQL allows 3,000 modified rows"
                             + " per transaction");
             assertThat(client.event(event)).isEmpty(); // the event row goes in last, so nothing half-made shows
+
+            // What the failed create left (its section) is finished by repeating the same create within the limit.
+            conformance.rowLimit(DsqlConformance.DSQL_ROW_LIMIT);
+            client.createEvent(EventSpec.builder(event).reservedSeating("seats", SeatMap.grid(1, 60), 2_000).build());
+            assertThat(client.seats(event, SectionId.of("seats"))).hasSize(60);
+            AuditReport audit = client.audit(event);
+            assertThat(audit.isClean()).as(audit.summary()).isTrue();
+            assertThat(audit.capacity()).isEqualTo(60);
         } finally {
             conformance.rowLimit(DsqlConformance.DSQL_ROW_LIMIT);
             conformance.clearLog();
