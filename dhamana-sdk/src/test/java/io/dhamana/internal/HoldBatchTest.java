@@ -6,6 +6,7 @@ import io.dhamana.EventId;
 import io.dhamana.EventSpec;
 import io.dhamana.Hold;
 import io.dhamana.HoldId;
+import io.dhamana.HoldStatus;
 import io.dhamana.Operation;
 import io.dhamana.OperationKey;
 import io.dhamana.Outcome;
@@ -14,6 +15,7 @@ import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
 import io.dhamana.spi.AllowanceRow;
+import io.dhamana.spi.BucketRow;
 import io.dhamana.spi.HoldRow;
 import io.dhamana.spi.NewHold;
 import io.dhamana.spi.OperationRow;
@@ -28,7 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -66,6 +71,8 @@ class HoldBatchTest {
                     member("c", 1),    // the last unit, in bucket 0
                     member("d", 1));   // nothing left anywhere
             List<String> before = StoreDump.of(store);
+            Map<BuyerId, AllowanceRow> allowancesBefore = allowances(store, e);
+            List<BucketRow> bucketsBefore = store.inTransaction(TxMode.READ_ONLY, tx -> tx.buckets(e, ga));
 
             List<Outcome<Hold>> outcomes = store.inTransaction(TxMode.READ_WRITE,
                     tx -> Recipes.holdBatch(tx, section, 0, members));
@@ -77,7 +84,50 @@ class HoldBatchTest {
                     new Rejection.CapReached(e, BuyerId.of("a"), 3, 2, 2));
             assertThat(outcomes.get(4).isOk()).isTrue();
             assertThat(outcomes.get(5).rejectionIfAny()).get().isEqualTo(new Rejection.SoldOut(e, ga, 1, 0));
-            assertThat(StoreDump.of(store)).isNotEqualTo(before);
+
+            // From the committed rows: the refused members left nothing behind, not even a charge or a log row...
+            for (int refused : new int[] {1, 3, 5}) {
+                HoldId id = members.get(refused).id();
+                store.inTransaction(TxMode.READ_ONLY, tx -> {
+                    assertThat(tx.hold(id)).as("hold row of refused member %s", id).isEmpty();
+                    assertThat(tx.operation(OperationKey.of(id.value()))).as("log row of refused member %s", id)
+                            .isEmpty();
+                    return null;
+                });
+            }
+            Map<BuyerId, AllowanceRow> allowancesAfter = allowances(store, e);
+            assertThat(allowancesAfter).doesNotContainKey(BuyerId.of("bot"));
+            assertThat(allowancesAfter).containsEntry(BuyerId.of("d"), allowancesBefore.get(BuyerId.of("d")));
+            // ...and every row that changed is one the three served members account for: each one's hold (in the
+            // bucket the plan chose) and log row, its buyer's charge, and the two buckets, now empty.
+            List<String> expectedAdded = new ArrayList<>();
+            List<String> expectedRemoved = new ArrayList<>();
+            int[][] served = {{0, 0}, {2, 1}, {4, 0}}; // member, bucket
+            for (int[] m : served) {
+                Recipes.BatchMember member = members.get(m[0]);
+                HoldRow row = store.inTransaction(TxMode.READ_ONLY, tx -> tx.hold(member.id())).orElseThrow();
+                assertThat(List.of(row.buyer(), row.units(), row.bucket(), row.status()))
+                        .containsExactly(member.buyer(), member.units(), m[1], HoldStatus.HELD);
+                expectedAdded.add(row.toString());
+                expectedAdded.add(new OperationRow(OperationKey.of(member.id().value()), Operation.HOLD, e,
+                        member.id().toString(), member.buyer().value(), member.units(), 0).toString());
+            }
+            for (String buyer : List.of("a", "b", "c")) {
+                AllowanceRow was = allowancesBefore.get(BuyerId.of(buyer));
+                int charged = Map.of("a", 2, "b", 3, "c", 1).get(buyer);
+                expectedRemoved.add(was.toString());
+                expectedAdded.add(new AllowanceRow(e, was.buyer(), was.status(), was.evidence(), was.used() + charged,
+                        was.cap()).toString());
+            }
+            for (BucketRow b : bucketsBefore) {
+                expectedRemoved.add(b.toString());
+                expectedAdded.add(new BucketRow(e, ga, b.bucket(), 0).toString());
+            }
+            List<String> after = StoreDump.of(store);
+            assertThat(minus(after, before)).as("rows the batch added")
+                    .containsExactlyInAnyOrderElementsOf(expectedAdded);
+            assertThat(minus(before, after)).as("rows the batch replaced")
+                    .containsExactlyInAnyOrderElementsOf(expectedRemoved);
 
             AuditReport audit = client.audit(e);
             assertThat(audit.isClean()).as(audit.summary()).isTrue();
@@ -159,6 +209,20 @@ class HoldBatchTest {
                 return null;
             });
         }
+    }
+
+    private static Map<BuyerId, AllowanceRow> allowances(TicketStore store, EventId e) {
+        return store.inTransaction(TxMode.READ_ONLY, tx -> {
+            Map<BuyerId, AllowanceRow> rows = new HashMap<>();
+            tx.scanAllowances(Optional.of(e), r -> rows.put(r.buyer(), r));
+            return rows;
+        });
+    }
+
+    private static List<String> minus(List<String> rows, List<String> taken) {
+        List<String> left = new ArrayList<>(rows);
+        left.removeAll(taken);
+        return left;
     }
 
     /** An event with one general-admission section "ga" of six units over {@code buckets}, a cap of three each. */
