@@ -157,8 +157,26 @@ public abstract class TicketStoreContract {
     @Test
     void bucketsSplitTheCapacityAndSumToUnitsLeft() {
         EventId e = EventId.of(show.value() + "-b");
+        SectionId ga = SectionId.of("ga");
         client.createEvent(EventSpec.builder(e).generalAdmission("ga", 1_000, 64, 100).build());
-        assertThat(client.unitsLeft(e, SectionId.of("ga"))).isEqualTo(1_000);
+
+        List<io.dhamana.spi.BucketRow> rows = store().inTransaction(TxMode.READ_ONLY, tx -> {
+            List<io.dhamana.spi.BucketRow> out = new ArrayList<>();
+            tx.scanBuckets(Optional.of(e), out::add);
+            return out;
+        });
+        List<Integer> indexes = new ArrayList<>();
+        for (int b = 0; b < 64; b++) {
+            indexes.add(b);
+        }
+        assertThat(rows).as("the event's bucket rows").hasSize(64).allMatch(r -> r.section().equals(ga));
+        assertThat(rows).extracting(io.dhamana.spi.BucketRow::bucket).containsExactlyInAnyOrderElementsOf(indexes);
+        assertThat(rows.stream().mapToInt(io.dhamana.spi.BucketRow::remaining).sum()).isEqualTo(1_000);
+        // An even split: 1,000 over 64 is 15 or 16 a bucket, never a bucket short or stuffed.
+        int fewest = rows.stream().mapToInt(io.dhamana.spi.BucketRow::remaining).min().orElseThrow();
+        int most = rows.stream().mapToInt(io.dhamana.spi.BucketRow::remaining).max().orElseThrow();
+        assertThat(List.of(fewest, most)).containsExactly(15, 16);
+        assertThat(client.unitsLeft(e, ga)).isEqualTo(1_000);
     }
 
     // ------------------------------------------------------------------ general admission
