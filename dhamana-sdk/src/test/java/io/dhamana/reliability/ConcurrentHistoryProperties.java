@@ -1,4 +1,4 @@
-package io.dhamana.properties;
+package io.dhamana.reliability;
 
 import io.dhamana.AuditReport;
 import io.dhamana.BuyerId;
