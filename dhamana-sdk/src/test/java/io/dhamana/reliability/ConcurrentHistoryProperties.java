@@ -16,8 +16,11 @@ import io.dhamana.SeatId;
 import io.dhamana.SeatMap;
 import io.dhamana.SectionId;
 import io.dhamana.Ticket;
+import io.dhamana.TicketId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
+import io.dhamana.reliability.History.Kind;
+import io.dhamana.reliability.History.Op;
 import io.dhamana.testkit.MutableClock;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -30,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +41,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +50,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Random concurrent histories of every operation (hold, release, confirm, refund, verify, revoke, list, withdraw,
  * buy, settle, cancel, expire) from several threads and two clients on one engine, with a small inventory so
  * buyers collide. Whatever the interleaving, the audit of committed rows must find no violation, and every
- * acknowledged call must be visible in the store.
+ * acknowledged call must be visible in the store: each call is recorded as a {@link History} and the
+ * {@link HistoryChecker} explains it by the rows committed at the end (an acknowledged call took effect exactly once
+ * and left its subject in the state it reported; a refused one left nothing).
  */
 class ConcurrentHistoryProperties {
     private static final SectionId GA = SectionId.of("ga");
@@ -64,12 +72,16 @@ class ConcurrentHistoryProperties {
             east.createEvent(EventSpec.builder(e).perBuyerCap(3).resaleCapPercent(120)
                     .generalAdmission("ga", capacity, Math.min(buckets, capacity), 1_000)
                     .reservedSeating("seats", SeatMap.grid(2, 3), 2_500).build());
+            History history = new History();
+            History.Recorder setUp = history.recorder(-1);
             List<BuyerId> buyers = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 BuyerId b = BuyerId.of("b" + i);
                 buyers.add(b);
                 if (i < 10) { // two never verified
-                    east.verifyFan(e, b, URI.create("https://id.example/" + i)).value();
+                    URI evidence = URI.create("https://id.example/" + i);
+                    assertThat(call(setUp, "east", Kind.VERIFY, op -> op.buyer = b,
+                            () -> east.verifyFan(e, b, evidence))).as("verification of %s", b).isNotNull();
                 }
             }
             World world = new World(e, buyers, clock);
@@ -78,11 +90,13 @@ class ConcurrentHistoryProperties {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 TicketingClient c = t % 2 == 0 ? east : west;
+                String name = t % 2 == 0 ? "east" : "west";
+                History.Recorder recorder = history.recorder(t);
                 SplittableRandom random = new SplittableRandom(seed * 31 + t);
                 futures.add(pool.submit(() -> {
                     go.await();
                     for (int step = 0; step < 60; step++) {
-                        world.step(c, random);
+                        world.step(c, name, recorder, random);
                     }
                     return null;
                 }));
@@ -97,12 +111,10 @@ class ConcurrentHistoryProperties {
             assertThat(audit.isClean()).as(audit.summary()).isTrue();
             assertThat(audit.oversoldUnits()).isZero();
             assertThat(audit.capacity()).isEqualTo(capacity + 6L);
-            for (HoldId id : world.acknowledgedHolds) {
-                assertThat(east.findHold(id)).as("acknowledged hold %s", id).isPresent();
-            }
-            for (Ticket t : world.acknowledgedTickets) {
-                assertThat(east.findTicket(t.id())).as("acknowledged ticket %s", t.id()).isPresent();
-            }
+            HistoryChecker.Verdict verdict = HistoryChecker.check(history.operations(),
+                    HistoryChecker.Rows.read(store, e));
+            assertThat(verdict.violations()).as("%s%n%s", verdict.tally(), String.join("\n", verdict.examples()))
+                    .isZero();
             for (BuyerId b : buyers.subList(10, 12)) {
                 assertThat(east.ticketsOf(e, b)).as("unverified buyer %s owns nothing", b).isEmpty();
             }
@@ -113,6 +125,27 @@ class ConcurrentHistoryProperties {
         return TicketingClient.builder().store(store).name(name).expirySweepInterval(Duration.ZERO)
                 .retryPolicy(RetryPolicy.builder().maxAttempts(1_000).deadline(Duration.ofMinutes(1)).build())
                 .build();
+    }
+
+    /**
+     * Makes a call and records it with what it was told: the committed value (returned), or a rejection (null is
+     * returned). Nothing here injects faults, so an exception is a failure of the run and is not caught.
+     */
+    private static Object call(History.Recorder recorder, String client, Kind kind, Consumer<Op> args,
+                               Supplier<?> call) {
+        Op op = recorder.invoke(client, kind);
+        args.accept(op);
+        Object result = call.get();
+        if (result instanceof Outcome<?> o) {
+            if (o.isOk()) {
+                recorder.ok(op, o.value());
+                return o.value();
+            }
+            recorder.rejected(op, o.rejectionIfAny().orElseThrow());
+            return null;
+        }
+        recorder.ok(op, result);
+        return result;
     }
 
     /** Shared, thread-safe memory of what callers were told, so later steps can act on it. */
@@ -134,7 +167,7 @@ class ConcurrentHistoryProperties {
             return from.get(r.nextInt(from.size()));
         }
 
-        void step(TicketingClient c, SplittableRandom r) {
+        void step(TicketingClient c, String name, History.Recorder rec, SplittableRandom r) {
             BuyerId who = pick(buyers, r);
             int dice = r.nextInt(100);
             if (dice < 30) {
@@ -144,40 +177,95 @@ class ConcurrentHistoryProperties {
                 if (r.nextInt(10) == 0) {
                     req = req.withTtl(Duration.ofSeconds(1));
                 }
-                c.hold(req).toOptional().ifPresent(h -> acknowledgedHolds.add(h.id()));
+                hold(c, name, rec, r, req);
             } else if (dice < 45 && !acknowledgedHolds.isEmpty()) {
                 HoldId h = pick(acknowledgedHolds, r);
-                c.confirm(h).toOptional().ifPresent(acknowledgedTickets::addAll);
+                if (call(rec, name, Kind.CONFIRM, op -> op.hold = h, () -> c.confirm(h)) instanceof List<?> told) {
+                    told.forEach(t -> acknowledgedTickets.add((Ticket) t));
+                }
             } else if (dice < 52 && !acknowledgedHolds.isEmpty()) {
-                c.release(pick(acknowledgedHolds, r));
+                HoldId h = pick(acknowledgedHolds, r);
+                call(rec, name, Kind.RELEASE, op -> op.hold = h, () -> c.release(h));
             } else if (dice < 57 && !acknowledgedTickets.isEmpty()) {
-                c.refund(pick(acknowledgedTickets, r).id());
+                TicketId t = pick(acknowledgedTickets, r).id();
+                call(rec, name, Kind.REFUND, op -> op.ticket = t, () -> c.refund(t));
             } else if (dice < 67 && !acknowledgedTickets.isEmpty()) {
                 Ticket t = pick(acknowledgedTickets, r);
                 long ask = 1 + r.nextLong(t.faceValueMinor() * 13 / 10); // some above the 120% cap
                 BuyerId seller = r.nextInt(4) == 0 ? who : t.owner();
-                c.listForResale(ListingRequest.of(t.id(), seller, ask)).toOptional()
-                        .ifPresent(l -> listings.put(l.id(), l));
+                ListingRequest req = ListingRequest.of(t.id(), seller, ask)
+                        .withListingId(ListingId.of(new UUID(r.nextLong(), r.nextLong())));
+                if (call(rec, name, Kind.LIST, op -> {
+                    op.listing = req.listingId().orElseThrow();
+                    op.ticket = t.id();
+                    op.buyer = seller;
+                    op.ask = ask;
+                }, () -> c.listForResale(req)) instanceof Listing l) {
+                    listings.put(l.id(), l);
+                }
             } else if (dice < 77 && !listings.isEmpty()) {
-                c.buyListing(pick(List.copyOf(listings.keySet()), r), who);
+                ListingId l = pick(List.copyOf(listings.keySet()), r);
+                call(rec, name, Kind.BUY, op -> {
+                    op.listing = l;
+                    op.buyer = who;
+                }, () -> c.buyListing(l, who));
             } else if (dice < 82 && !listings.isEmpty()) {
-                c.settle(pick(List.copyOf(listings.keySet()), r));
+                ListingId l = pick(List.copyOf(listings.keySet()), r);
+                call(rec, name, Kind.SETTLE, op -> op.listing = l, () -> c.settle(l));
             } else if (dice < 85 && !listings.isEmpty()) {
-                c.cancelSale(pick(List.copyOf(listings.keySet()), r));
+                ListingId l = pick(List.copyOf(listings.keySet()), r);
+                call(rec, name, Kind.CANCEL, op -> op.listing = l, () -> c.cancelSale(l));
             } else if (dice < 88 && !listings.isEmpty()) {
                 Listing l = listings.get(pick(List.copyOf(listings.keySet()), r));
-                c.withdrawListing(l.id(), r.nextBoolean() ? l.seller() : who);
+                BuyerId seller = r.nextBoolean() ? l.seller() : who;
+                call(rec, name, Kind.WITHDRAW, op -> {
+                    op.listing = l.id();
+                    op.buyer = seller;
+                }, () -> c.withdrawListing(l.id(), seller));
             } else if (dice < 91) {
-                c.revokeFan(event, who);
+                call(rec, name, Kind.REVOKE, op -> op.buyer = who, () -> c.revokeFan(event, who));
             } else if (dice < 95) {
                 if (buyers.indexOf(who) < 10) {
-                    c.verifyFan(event, who, URI.create("https://id.example/re/" + who.value()));
+                    URI evidence = URI.create("https://id.example/re/" + who.value());
+                    call(rec, name, Kind.VERIFY, op -> op.buyer = who, () -> c.verifyFan(event, who, evidence));
                 }
             } else if (dice < 98) {
                 clock.advance(Duration.ofMillis(600));
             } else {
-                c.expireHolds();
+                call(rec, name, Kind.EXPIRE, op -> { }, c::expireHolds);
             }
+        }
+
+        /**
+         * Half the holds name their id, half leave it to the client. A refusal of the latter has no id to look
+         * for rows under, so only its acknowledgements are recorded (the per-row checks still cover its rows).
+         */
+        private void hold(TicketingClient c, String name, History.Recorder rec, SplittableRandom r,
+                          HoldRequest request) {
+            if (r.nextBoolean()) {
+                HoldRequest req = request.withHoldId(HoldId.of(new UUID(r.nextLong(), r.nextLong())));
+                if (call(rec, name, Kind.HOLD, op -> describe(op, req, req.holdId().orElseThrow()),
+                        () -> c.hold(req)) instanceof Hold h) {
+                    acknowledgedHolds.add(h.id());
+                }
+                return;
+            }
+            Outcome<Hold> held = c.hold(request);
+            if (held.isOk()) {
+                Hold h = held.value();
+                Op op = rec.invoke(name, Kind.HOLD);
+                describe(op, request, h.id());
+                rec.ok(op, h);
+                acknowledgedHolds.add(h.id());
+            }
+        }
+
+        private static void describe(Op op, HoldRequest req, HoldId id) {
+            op.hold = id;
+            op.buyer = req.buyer();
+            op.section = req.section();
+            op.seat = req.seat().orElse(null);
+            op.units = req.units();
         }
     }
 }
