@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * dhamana-jmh/run-benchmarks.sh smoke     # about 2 minutes: checks the runner end to end; leaves the page alone
  * dhamana-jmh/run-benchmarks.sh render quick|full   # rewrites the page from saved results
  * </pre>
- * which is {@code java -cp dhamana-jmh/target/benchmarks.jar io.dhamana.jmh.Report <profile> --root .}.
+ * which is {@code java -cp dhamana-jmh/target/benchmarks.jar io.dhamana.jmh.Report <profile> --root .}. A bad
+ * command line (an unknown option or profile, an option without its value) stops with a one-line message and exit
+ * status 2, and so does {@code render} of a profile that has no results: it writes nothing rather than an empty page.
  *
  * <p>It starts one embedded PostgreSQL server for the run (or uses {@code DHAMANA_BENCH_JDBC_URL}, with
  * {@code DHAMANA_BENCH_USER} and {@code DHAMANA_BENCH_PASSWORD}), runs every {@link Plan} step with progress on the
@@ -66,48 +68,114 @@ public final class Report {
         this.results = root.resolve("dhamana-jmh/results").resolve(plan.name());
     }
 
+    /** Runs the suite or renders the page, as {@link #run} describes, and exits with its status. */
     public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** What the command line asks for; {@link #parse} reads it. */
+    record Args(Path root, String command, String note, String profile, boolean render, boolean help) {}
+
+    /**
+     * Reads the command line: one profile ({@code quick} when none is given) or {@code render [profile]}, and the
+     * options {@code --root}, {@code --command} and {@code --note}, each with a value.
+     *
+     * @throws IllegalArgumentException with a one-line message for an unknown option or profile, a missing value or
+     *                                  a word too many
+     */
+    static Args parse(String[] args) {
         Path root = Path.of(".");
         String command = null;
         String note = null;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--root" -> root = Path.of(args[++i]);
-                case "--command" -> command = args[++i];
-                case "--note" -> note = args[++i];
-                case "-h", "--help" -> {
-                    usage();
-                    return;
+            String arg = args[i];
+            switch (arg) {
+                case "--root", "--command", "--note" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(arg + " needs a value");
+                    }
+                    String value = args[++i];
+                    if (arg.equals("--root")) {
+                        try {
+                            root = Path.of(value);
+                        } catch (java.nio.file.InvalidPathException e) {
+                            throw new IllegalArgumentException("--root: not a path: '" + value + "'");
+                        }
+                    } else if (arg.equals("--command")) {
+                        command = value;
+                    } else {
+                        note = value;
+                    }
                 }
-                default -> rest.add(args[i]);
+                case "-h", "--help" -> {
+                    return new Args(root, command, note, null, false, true);
+                }
+                default -> {
+                    if (arg.startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option '" + arg + "'");
+                    }
+                    rest.add(arg);
+                }
             }
         }
         root = root.toAbsolutePath().normalize();
-        if (rest.isEmpty()) {
-            rest.add("quick");
+        if (!rest.isEmpty() && rest.get(0).equals("render")) {
+            if (rest.size() > 2) {
+                throw new IllegalArgumentException("render takes one profile; also given '" + rest.get(2) + "'");
+            }
+            return new Args(root, command, note, rest.size() > 1 ? rest.get(1) : "quick", true, false);
         }
-        if (rest.get(0).equals("render")) {
-            String profile = rest.size() > 1 ? rest.get(1) : "quick";
-            Path dir = root.resolve("dhamana-jmh/results").resolve(profile);
-            Page.render(dir, root.resolve("docs"));
-            System.out.println("Rendered " + root.resolve("docs/benchmarks.md") + " from " + dir);
-            return;
+        if (rest.size() > 1) {
+            throw new IllegalArgumentException("one profile at a time; also given '" + rest.get(1) + "'");
         }
-        Plan plan = Plan.named(rest.get(0));
-        if (command == null) {
-            command = "java -cp dhamana-jmh/target/benchmarks.jar " + Report.class.getName() + " " + plan.name();
-        }
-        Report report = new Report(root, plan, command);
-        if (note != null) {
-            report.run.put("note", note);
-        }
-        int failed = report.runAll();
-        System.exit(failed == 0 ? 0 : 1);
+        String profile = rest.isEmpty() ? "quick" : rest.get(0);
+        Plan.named(profile); // throws for an unknown profile
+        return new Args(root, command, note, profile, false, false);
     }
 
-    private static void usage() {
-        System.out.println("usage: Report [quick|full|smoke|render <profile>] [--root <repository>] [--command <text>]"
+    /**
+     * Runs the command line {@code args}: prints the usage for {@code --help}, renders the page from saved results
+     * for {@code render}, or else runs a profile.
+     *
+     * @return the exit status: 0 when done, 1 if a step of the run failed, 2 for a bad command line or a
+     *         {@code render} of a profile with no results (which writes nothing)
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Args a;
+        try {
+            a = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("Report: " + e.getMessage() + "; see --help");
+            return 2;
+        }
+        if (a.help()) {
+            usage(out);
+            return 0;
+        }
+        if (a.render()) {
+            Path dir = a.root().resolve("dhamana-jmh/results").resolve(a.profile());
+            try {
+                Page.render(dir, a.root().resolve("docs"));
+            } catch (Page.NoResults e) {
+                err.println("Report: " + e.getMessage() + "; nothing written");
+                return 2;
+            }
+            out.println("Rendered " + a.root().resolve("docs/benchmarks.md") + " from " + dir);
+            return 0;
+        }
+        Plan plan = Plan.named(a.profile());
+        String command = a.command() != null ? a.command()
+                : "java -cp dhamana-jmh/target/benchmarks.jar " + Report.class.getName() + " " + plan.name();
+        Report report = new Report(a.root(), plan, command);
+        if (a.note() != null) {
+            report.run.put("note", a.note());
+        }
+        return report.runAll() == 0 ? 0 : 1;
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: Report [quick|full|smoke|render <profile>] [--root <repository>] [--command <text>]"
                 + " [--note <text for the page>]");
     }
 
@@ -200,8 +268,12 @@ public final class Report {
         if (plan.name().equals("smoke")) {
             wrote += " (the smoke profile leaves docs/benchmarks.md alone)";
         } else {
-            Page.render(results, root.resolve("docs"));
-            wrote += " and " + root.relativize(root.resolve("docs/benchmarks.md"));
+            try {
+                Page.render(results, root.resolve("docs"));
+                wrote += " and " + root.relativize(root.resolve("docs/benchmarks.md"));
+            } catch (Page.NoResults e) {
+                wrote += " (no figure to show, so docs/benchmarks.md is left alone)";
+            }
         }
         System.out.printf("%nDone in %s, %d failed step(s). Wrote %s.%n",
                 clock(Duration.between(started, Instant.now()).toSeconds()), failures, wrote);

@@ -50,9 +50,25 @@ public final class Page {
 
     private Page() {}
 
-    /** Renders the page and charts for the results in {@code resultsDir} into {@code docsDir}. */
+    /** Thrown, before anything is written, when a results directory holds no figure to render. */
+    public static final class NoResults extends IOException {
+        NoResults(Path resultsDir) {
+            super("no results in " + resultsDir + " (no throughput or latency figure in its jmh.json or"
+                    + " pgbench.json)");
+        }
+    }
+
+    /**
+     * Renders the page and charts for the results in {@code resultsDir} into {@code docsDir}.
+     *
+     * @throws NoResults when {@code resultsDir} holds no figure (missing, misspelt, or a run whose every step
+     *                   failed); then nothing is written, so the page and charts of the last run stay
+     */
     public static void render(Path resultsDir, Path docsDir) throws IOException {
         Results r = Results.load(resultsDir);
+        if (r.throughput().isEmpty() && r.latency().isEmpty()) {
+            throw new NoResults(resultsDir);
+        }
         Files.createDirectories(docsDir);
         Files.writeString(docsDir.resolve(BUCKETS_SVG), bucketsChart(r));
         Files.writeString(docsDir.resolve(HOT_SVG), hotChart(r));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The page, charts and goals rendered from a small hand-made results directory. */
 class PageTest {
@@ -72,6 +73,31 @@ class PageTest {
         Page.render(results, docs);
         assertThat(Files.readString(docs.resolve("benchmarks.md"))).contains("The hot bucket is limited by X.")
                 .containsOnlyOnce(Page.BEGIN);
+    }
+
+    @Test
+    void renderingFromAMissingOrEmptyResultsDirectoryWritesNothing(@TempDir Path tmp) throws Exception {
+        Path docs = tmp.resolve("docs");
+        Page.render(fixture(tmp.resolve("results")), docs);
+        Path[] files = {docs.resolve("benchmarks.md"), docs.resolve(Page.BUCKETS_SVG), docs.resolve(Page.HOT_SVG)};
+        String[] before = new String[files.length];
+        for (int i = 0; i < files.length; i++) {
+            before[i] = Files.readString(files[i]);
+        }
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Files.writeString(empty.resolve("run.json"), Json.write(Map.of("profile", "full", "steps", List.of())));
+
+        for (Path dir : new Path[]{tmp.resolve("ful"), empty}) {
+            assertThatThrownBy(() -> Page.render(dir, docs)).isInstanceOf(Page.NoResults.class)
+                    .hasMessageContaining(dir.toString());
+        }
+        assertThatThrownBy(() -> Page.render(tmp.resolve("ful"), tmp.resolve("fresh-docs")))
+                .isInstanceOf(Page.NoResults.class);
+
+        for (int i = 0; i < files.length; i++) {
+            assertThat(files[i]).hasContent(before[i]);
+        }
+        assertThat(tmp.resolve("fresh-docs")).doesNotExist();
     }
 
     @Test
