@@ -73,12 +73,22 @@ public final class HotBucketAlternation {
     record Load(String label, int threads, boolean combining, int pool) {
         static Load parse(String text) {
             Matcher m = LOAD.matcher(text.trim());
-            if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
+            int threads = m.matches() ? count(m.group(1)) : 0;
+            int pool = m.matches() && m.group(3) != null ? count(m.group(3)) : -1;
+            if (threads < 1 || pool == 0) {
                 throw new IllegalArgumentException("a load is a buyer count with optional 'c' (combining) and "
-                        + "'p<n>' (pool of n connections), such as 64, 64c or 64p2; was '" + text + "'");
+                        + "'p<n>' (pool of n connections, n at least 1), such as 64, 64c or 64p2; was '" + text + "'");
             }
-            return new Load(text.trim(), Integer.parseInt(m.group(1)), !m.group(2).isEmpty(),
-                    m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
+            return new Load(text.trim(), threads, !m.group(2).isEmpty(), Math.max(pool, 0));
+        }
+
+        /** A count of digits, or 0 when it is too large to be one. */
+        private static int count(String digits) {
+            try {
+                return Integer.parseInt(digits);
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
 
         boolean plain() {
@@ -101,46 +111,109 @@ public final class HotBucketAlternation {
 
     /** A run; {@link #main} describes the options. */
     HotBucketAlternation(String storeName, List<Load> loads, Duration phase, int cycles) {
-        if (loads.size() < 2 || loads.stream().noneMatch(Load::plain)) {
-            throw new IllegalArgumentException("give at least two loads, one of them plain (no suffix)");
-        }
-        if (storeName.equals("engine") && loads.stream().anyMatch(l -> l.pool() != 0)) {
-            throw new IllegalArgumentException("the engine has no connection pool");
-        }
+        check(storeName, loads);
         this.storeName = storeName;
         this.loads = List.copyOf(loads);
         this.phase = phase;
         this.cycles = cycles;
     }
 
+    /** What {@link #main} takes. */
+    static final String USAGE = "usage: HotBucketAlternation postgres|engine [--loads 1,2,4,16,64,64c,64p2]"
+            + " [--phase seconds] [--cycles n]   (defaults: --loads 1,2,4,16,64, --phase 5 on postgres and 1 on the"
+            + " engine, --cycles 8)";
+
+    /** A run as the command line asks for it; {@link #parse} reads it. */
+    record Options(String store, List<Load> loads, Duration phase, int cycles) {}
+
+    /** Whether the command line asks for the usage. */
+    static boolean wantsHelp(String[] args) {
+        return Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+    }
+
     /**
-     * Runs the alternation and prints each phase as it ends, then the summary.
+     * Reads the command line: the store, then any of {@code --loads}, {@code --phase} and {@code --cycles}, each once
+     * and with a value.
+     *
+     * @throws IllegalArgumentException with a one-line message for anything else, a bad number or a bad load
+     */
+    static Options parse(String[] args) {
+        if (args.length == 0 || !(args[0].equals("postgres") || args[0].equals("engine"))) {
+            throw new IllegalArgumentException("the first argument is the store, postgres or engine; was "
+                    + (args.length == 0 ? "nothing" : "'" + args[0] + "'"));
+        }
+        boolean engine = args[0].equals("engine");
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i += 2) {
+            String name = args[i];
+            if (!List.of("--loads", "--phase", "--cycles").contains(name)) {
+                throw new IllegalArgumentException("unknown option '" + name + "' (--loads, --phase or --cycles)");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+            if (options.put(name.substring(2), args[i + 1]) != null) {
+                throw new IllegalArgumentException(name + " is given twice");
+            }
+        }
+        List<Load> loads = Arrays.stream(options.getOrDefault("loads", "1,2,4,16,64").split(",", -1))
+                .map(Load::parse).distinct().toList();
+        String phaseText = options.getOrDefault("phase", engine ? "1" : "5");
+        long phaseMillis;
+        try {
+            double seconds = Double.parseDouble(phaseText);
+            phaseMillis = seconds > 0 && seconds < 1e6 ? Math.round(seconds * 1000) : 0;
+        } catch (NumberFormatException e) {
+            phaseMillis = 0;
+        }
+        if (phaseMillis < 1) {
+            throw new IllegalArgumentException("--phase is a number of seconds, at least 0.001; was '" + phaseText
+                    + "'");
+        }
+        String cyclesText = options.getOrDefault("cycles", "8");
+        int cycles;
+        try {
+            cycles = Integer.parseInt(cyclesText);
+        } catch (NumberFormatException e) {
+            cycles = 0;
+        }
+        if (cycles < 2) {
+            throw new IllegalArgumentException("--cycles is a whole number, at least 2; was '" + cyclesText + "'");
+        }
+        check(args[0], loads);
+        return new Options(args[0], loads, Duration.ofMillis(phaseMillis), cycles);
+    }
+
+    private static void check(String storeName, List<Load> loads) {
+        if (loads.size() < 2 || loads.stream().noneMatch(Load::plain)) {
+            throw new IllegalArgumentException("give at least two loads, one of them plain (no suffix)");
+        }
+        if (storeName.equals("engine") && loads.stream().anyMatch(l -> l.pool() != 0)) {
+            throw new IllegalArgumentException("the engine has no connection pool");
+        }
+    }
+
+    /**
+     * Runs the alternation and prints each phase as it ends, then the summary. {@code --help} prints the usage; a bad
+     * command line stops with a one-line message and exit status 2.
      *
      * @param args {@code postgres} or {@code engine}, then optional {@code --loads 1,2,4,16,64}, {@code --phase
      *             seconds} and {@code --cycles n}
      */
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("postgres") || args[0].equals("engine"))) {
-            throw new IllegalArgumentException("usage: HotBucketAlternation postgres|engine [--loads 1,2,4,16,64,64c] "
-                    + "[--phase seconds] [--cycles n]");
+        if (wantsHelp(args)) {
+            System.out.println(USAGE);
+            return;
         }
-        boolean engine = args[0].equals("engine");
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value at '" + args[i] + "'");
-            }
-            options.put(args[i].substring(2), args[i + 1]);
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("HotBucketAlternation: " + e.getMessage() + "; see --help");
+            System.exit(2);
+            return;
         }
-        List<Load> loads = Arrays.stream(options.getOrDefault("loads", "1,2,4,16,64").split(","))
-                .map(Load::parse).distinct().toList();
-        double seconds = Double.parseDouble(options.getOrDefault("phase", engine ? "1" : "5"));
-        int cycles = Integer.parseInt(options.getOrDefault("cycles", "8"));
-        if (seconds <= 0 || cycles < 2) {
-            throw new IllegalArgumentException("--phase must be positive and --cycles at least 2");
-        }
-        HotBucketAlternation run = new HotBucketAlternation(args[0], loads,
-                Duration.ofMillis(Math.round(seconds * 1000)), cycles);
+        HotBucketAlternation run = new HotBucketAlternation(o.store(), o.loads(), o.phase(), o.cycles());
         run.summarize(run.alternate());
     }
 
