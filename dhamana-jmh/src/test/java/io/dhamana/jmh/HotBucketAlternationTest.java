@@ -84,7 +84,8 @@ class HotBucketAlternationTest {
         assertThatIllegalArgumentException().isThrownBy(() -> HotBucketAlternation.parse(
                 new String[]{"postgres", "--cycle", "4"})).withMessageContaining("unknown option '--cycle'");
         assertThatIllegalArgumentException().isThrownBy(() -> HotBucketAlternation.parse(
-                new String[]{"postgres", "--phase", "x"})).withMessageContaining("--phase").withMessageContaining("'x'");
+                new String[]{"postgres", "--phase", "x"})).withMessageContaining("--phase")
+                .withMessageContaining("'x'");
     }
 
     @Test
