@@ -20,9 +20,10 @@ import java.util.Map;
  * <p>The runner ({@link Report}) starts one server for the whole run and hands its URL to every forked benchmark JVM,
  * so the JMH benchmarks and pgbench hit the same server. A benchmark JVM started by hand without a URL starts its own.
  *
- * <p>The embedded server commits durably ({@code fsync=on}, {@code synchronous_commit=on}; the embedded defaults turn
- * both off) because the pgbench baselines this suite is compared with were measured that way; set
- * {@value #DURABLE_PROPERTY} to {@code false} to compare with commits that do not wait for the disk.
+ * <p>The embedded server commits durably ({@code fsync=on}, {@code synchronous_commit=on}, PostgreSQL's own defaults;
+ * the embedded defaults turn both off), so every figure the suite compares, the SDK's, the plain-SQL baselines' and
+ * the project's pgbench baseline's ({@link PgbenchBaseline}, run against this same server), counts commits that wait
+ * for the disk; set {@value #DURABLE_PROPERTY} to {@code false} to compare with commits that do not.
  */
 public final class BenchDatabase {
     /** JDBC URL of an existing server, for example {@code jdbc:postgresql://localhost:5432/postgres}. */

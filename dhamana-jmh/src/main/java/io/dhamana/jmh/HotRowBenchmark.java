@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * Baseline, plain JDBC and no SDK: a hold is one conditional {@code UPDATE} of a stock row in autocommit at READ
  * COMMITTED. With {@code buckets=1} it is the one hot row everyone writes
  * ({@code UPDATE bench_stock SET remaining = remaining - 1 WHERE bucket = 1 AND remaining > 0}); with more, each
- * hold picks a row uniformly at random, as a hand-rolled sharded counter does (and as the published pgbench hot-row
- * baselines did). READ COMMITTED never aborts this statement: a second writer waits for
- * the row lock and re-checks {@code remaining > 0}, so there are no retries, only waiting.
+ * hold picks a row uniformly at random, as a hand-rolled sharded counter does (the project's own pgbench baseline,
+ * {@link PgbenchBaseline}, keeps each client to one bucket instead, as the SDK's least-busy selection spreads
+ * callers). READ COMMITTED never aborts this statement: a second writer waits for the row lock and re-checks
+ * {@code remaining > 0}, so there are no retries, only waiting.
  *
  * <p>It records the stock and nothing else (no hold row, no buyer, no log), so it is the ceiling for one durable
  * write per hold, not a like-for-like competitor. The stock table is recreated per trial with 10<sup>12</sup> units
