@@ -15,6 +15,7 @@ import io.dhamana.SeatMap;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.spi.TicketStore;
 
@@ -55,21 +56,17 @@ public final class FlashDrop {
     private FlashDrop() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("FlashDrop [--buyers 5000] [--threads 64] [--buckets 64] [--combining] "
-                    + ExampleStores.usage());
-            return;
-        }
+        Cli.main(argv, "FlashDrop [--buyers 5000] [--threads 64] [--buckets 64] [--combining]", FlashDrop::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws InterruptedException {
         try (TicketStore store = ExampleStores.open(args)) {
             Summary s = run(store, args.integer("buyers", 5_000), args.integer("threads", 64),
                     args.integer("buckets", 64), args.flag("combining"), true);
-            if (s.audit().isClean() && s.oversold() == 0) {
-                System.out.println("Zero oversold, every ledger balanced.");
-            } else {
-                System.out.println("THE AUDIT FOUND VIOLATIONS: " + s.audit().summary());
-                System.exit(1);
-            }
+            boolean ok = s.audit().isClean() && s.oversold() == 0;
+            System.out.println(ok ? "Zero oversold, every ledger balanced."
+                    : "THE AUDIT FOUND VIOLATIONS: " + s.audit().summary());
+            return ok;
         }
     }
 

@@ -14,6 +14,7 @@ import io.dhamana.SectionId;
 import io.dhamana.Ticket;
 import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.examples.support.RunId;
@@ -108,12 +109,11 @@ public final class NationalAppointments {
     private NationalAppointments() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("NationalAppointments [--regions 10] [--clinics 10] [--days 10] [--slots-per-day 32] "
-                    + "[--patients 40000] [--threads 64] " + ExampleStores.usage());
-            return;
-        }
+        Cli.main(argv, "NationalAppointments [--regions 10] [--clinics 10] [--days 10] [--slots-per-day 32] "
+                + "[--patients 40000] [--threads 64]", NationalAppointments::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws InterruptedException {
         Size d = Size.DEFAULT;
         Size size = new Size(args.integer("regions", d.regions()), args.integer("clinics", d.clinics()),
                 args.integer("days", d.days()), args.integer("slots-per-day", d.slotsPerDay()),
@@ -125,9 +125,7 @@ public final class NationalAppointments {
             System.out.println(ok ? "No slot booked twice; every cancelled slot went back on the calendar."
                     : "THE AUDIT FOUND VIOLATIONS");
         }
-        if (!ok) {
-            System.exit(1);
-        }
+        return ok;
     }
 
     /** Runs a campaign of {@code size} on {@code store}, writing progress to {@code out}. */

@@ -7,6 +7,7 @@ import io.dhamana.SeatMap;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.examples.support.RunId;
 import io.dhamana.spi.TicketStore;
@@ -44,19 +45,14 @@ public final class BreakItApp {
     private BreakItApp() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("BreakItApp [--buyers 60] [--gap-ms 5] [--face-dollars 150] " + ExampleStores.usage());
-            return;
-        }
-        boolean ok;
+        Cli.main(argv, "BreakItApp [--buyers 60] [--gap-ms 5] [--face-dollars 150]", BreakItApp::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws InterruptedException {
         try (TicketStore store = ExampleStores.open(args)) {
             Result r = run(store, args.integer("buyers", 60), Duration.ofMillis(args.integer("gap-ms", 5)),
                     args.integer("face-dollars", 150) * 100L, System.out);
-            ok = r.guarded().holders().size() == 1 && r.guarded().audit().isClean();
-        }
-        if (!ok) {
-            System.exit(1);
+            return r.guarded().holders().size() == 1 && r.guarded().audit().isClean();
         }
     }
 

@@ -17,6 +17,7 @@ import io.dhamana.SectionId;
 import io.dhamana.Ticket;
 import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.examples.support.RunId;
@@ -84,12 +85,10 @@ public final class CollectibleDrop {
     private CollectibleDrop() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("CollectibleDrop [--editions 1000] [--collectors 3000] [--threads 32] "
-                    + ExampleStores.usage());
-            return;
-        }
+        Cli.main(argv, "CollectibleDrop [--editions 1000] [--collectors 3000] [--threads 32]", CollectibleDrop::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws InterruptedException {
         boolean ok;
         try (TicketStore store = ExampleStores.open(args)) {
             Result r = run(store, args.integer("editions", 1_000), args.integer("collectors", 3_000),
@@ -98,9 +97,7 @@ public final class CollectibleDrop {
             System.out.println(ok ? "Every number minted once; the ledger and every escrow balance."
                     : "THE AUDIT FOUND VIOLATIONS: " + r.audit().summary());
         }
-        if (!ok) {
-            System.exit(1);
-        }
+        return ok;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.dhamana.SectionId;
 import io.dhamana.TicketState;
 import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.examples.support.RunId;
@@ -84,13 +85,11 @@ public final class GpuRestock {
     private GpuRestock() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("GpuRestock [--units 2000] [--cap 2] [--people 6000] [--bots 4000] "
-                    + "[--requests-per-bot 5] [--scalpers 50] [--requests-per-scalper 20] [--threads 64] "
-                    + ExampleStores.usage());
-            return;
-        }
+        Cli.main(argv, "GpuRestock [--units 2000] [--cap 2] [--people 6000] [--bots 4000] [--requests-per-bot 5]"
+                + " [--scalpers 50] [--requests-per-scalper 20] [--threads 64]", GpuRestock::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws InterruptedException {
         Size d = Size.DEFAULT;
         Size size = new Size(args.integer("units", d.units()), args.integer("cap", d.cap()),
                 args.integer("people", d.people()), args.integer("bots", d.bots()),
@@ -103,9 +102,7 @@ public final class GpuRestock {
             System.out.println(ok ? "Bots got nothing; no account owns more than the cap; zero oversold."
                     : "THE AUDIT FOUND VIOLATIONS: " + r.audit().summary());
         }
-        if (!ok) {
-            System.exit(1);
-        }
+        return ok;
     }
 
     /** Runs one restock of {@code size} on {@code store}, writing progress to {@code out}. */

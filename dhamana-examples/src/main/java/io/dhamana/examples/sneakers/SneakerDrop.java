@@ -11,6 +11,7 @@ import io.dhamana.Rejection;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.examples.support.RunId;
@@ -59,12 +60,11 @@ public final class SneakerDrop {
     private SneakerDrop() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("SneakerDrop [--buyers 100000] [--bot-percent 20] [--pairs 5000] [--buckets 64] "
-                    + "[--threads 64] " + ExampleStores.usage());
-            return;
-        }
+        Cli.main(argv, "SneakerDrop [--buyers 100000] [--bot-percent 20] [--pairs 5000] [--buckets 64] "
+                + "[--threads 64]", SneakerDrop::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws InterruptedException {
         boolean ok;
         try (TicketStore store = ExampleStores.open(args)) {
             Result r = run(store, args.integer("buyers", 100_000), args.integer("bot-percent", 20),
@@ -75,9 +75,7 @@ public final class SneakerDrop {
             String verdict = (a.remaining() == 0 ? "Sold out" : "Closed") + " with zero oversold; no bot got a pair.";
             System.out.println(ok ? verdict : "THE AUDIT FOUND VIOLATIONS: " + a.summary());
         }
-        if (!ok) {
-            System.exit(1);
-        }
+        return ok;
     }
 
     /**

@@ -16,6 +16,7 @@ import io.dhamana.SectionId;
 import io.dhamana.Ticket;
 import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.examples.support.RunId;
@@ -120,12 +121,11 @@ public final class TravelBooking {
     private TravelBooking() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("TravelBooking [--flights 4] [--rows 30] [--passengers 1000] [--floors 5] [--nights 7] "
-                    + "[--guests 200] [--ttl-seconds 5] " + ExampleStores.usage());
-            return;
-        }
+        Cli.main(argv, "TravelBooking [--flights 4] [--rows 30] [--passengers 1000] [--floors 5] [--nights 7] "
+                + "[--guests 200] [--ttl-seconds 5]", TravelBooking::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws InterruptedException {
         Size d = Size.DEFAULT;
         Size size = new Size(args.integer("flights", d.flights()), args.integer("rows", d.rows()),
                 args.integer("passengers", d.passengers()), args.integer("floors", d.floors()),
@@ -139,9 +139,7 @@ public final class TravelBooking {
             System.out.println(ok ? "No double booking; expired and refunded seats and rooms went back on sale."
                     : "THE AUDIT FOUND VIOLATIONS");
         }
-        if (!ok) {
-            System.exit(1);
-        }
+        return ok;
     }
 
     /**

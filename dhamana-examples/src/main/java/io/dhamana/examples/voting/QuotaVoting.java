@@ -11,6 +11,7 @@ import io.dhamana.Rejection;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.Crowd;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.examples.support.RunId;
@@ -65,12 +66,10 @@ public final class QuotaVoting {
     private QuotaVoting() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("QuotaVoting [--voters 20000] [--unregistered 2000] [--threads 64] "
-                    + ExampleStores.usage());
-            return;
-        }
+        Cli.main(argv, "QuotaVoting [--voters 20000] [--unregistered 2000] [--threads 64]", QuotaVoting::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws InterruptedException {
         boolean ok;
         try (TicketStore store = ExampleStores.open(args)) {
             Result r = run(store, args.integer("voters", 20_000), args.integer("unregistered", 2_000),
@@ -79,9 +78,7 @@ public final class QuotaVoting {
             System.out.println(ok ? "No quota over-allocated; one vote per registered voter."
                     : "THE AUDIT FOUND VIOLATIONS: " + r.audit().summary());
         }
-        if (!ok) {
-            System.exit(1);
-        }
+        return ok;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.dhamana.examples.web;
 
 import com.sun.net.httpserver.HttpServer;
 import io.dhamana.examples.support.Args;
+import io.dhamana.examples.support.Cli;
 import io.dhamana.examples.support.ExampleStores;
 import io.dhamana.spi.TicketStore;
 
@@ -47,11 +48,10 @@ public final class CommandCenter implements AutoCloseable {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv);
-        if (args.flag("help")) {
-            System.out.println("CommandCenter [--port 8080] [--host 127.0.0.1] " + ExampleStores.usage());
-            return;
-        }
+        Cli.main(argv, "CommandCenter [--port 8080] [--host 127.0.0.1]", CommandCenter::fromCommandLine);
+    }
+
+    private static boolean fromCommandLine(Args args) throws Exception {
         int port = args.integer("port", 8080);
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("--port must be from 0 to 65535, was " + port);
@@ -77,6 +77,7 @@ public final class CommandCenter implements AutoCloseable {
                     + "the page.");
         }
         stopped.await();
+        return true;
     }
 
     /**
