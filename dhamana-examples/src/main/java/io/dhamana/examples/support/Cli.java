@@ -1,5 +1,7 @@
 package io.dhamana.examples.support;
 
+import io.dhamana.InvalidRequestException;
+
 import java.io.PrintStream;
 
 /**
@@ -8,8 +10,9 @@ import java.io.PrintStream;
  * and turn a bad command line into {@code error: <message>} and the usage line on stderr with exit status 2,
  * instead of a stack trace. An app that returns false (its rule did not hold) exits with status 1.
  *
- * <p>Any {@link IllegalArgumentException} from the app counts as a bad command line: the examples validate their
- * options (and the SDK its arguments, such as a bucket count) by throwing one.
+ * <p>Any {@link IllegalArgumentException} or {@link InvalidRequestException} from the app counts as a bad command
+ * line: the examples validate their options by throwing the first, and the SDK refuses an argument out of its range
+ * (such as 100 buckets) with the second before any transaction starts.
  */
 public final class Cli {
     /** Exit status for a bad command line. */
@@ -45,7 +48,7 @@ public final class Cli {
                 return 0;
             }
             return app.run(args) ? 0 : 1;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidRequestException e) {
             err.println("error: " + e.getMessage());
             err.println("usage: " + line);
             return USAGE_ERROR;

@@ -1,5 +1,6 @@
 package io.dhamana.examples.support;
 
+import io.dhamana.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -75,6 +76,9 @@ class ArgsTest {
             if (buckets < 1) {
                 throw new IllegalArgumentException("--buckets must be at least 1, was " + buckets);
             }
+            if (buckets > 64) {
+                throw new InvalidRequestException("buckets", "must be at most 64, was " + buckets); // as the SDK does
+            }
             return args.integer("buyers", 1) > 0;
         };
         String usage = "App [--buyers 60] [--buckets 64]";
@@ -94,6 +98,9 @@ class ArgsTest {
         Run zero = run(new String[] {"--buckets", "0"}, usage, app);
         assertThat(zero.status).isEqualTo(2);
         assertThat(zero.err).startsWith("error: --buckets must be at least 1, was 0");
+        Run many = run(new String[] {"--buckets", "100"}, usage, app);
+        assertThat(many.status).isEqualTo(2);
+        assertThat(many.err).startsWith("error: buckets must be at most 64, was 100");
 
         assertThat(run(new String[] {"--buyers", "0"}, usage, app).status).as("the app's rule failed").isEqualTo(1);
         assertThat(run(new String[] {"--buyers", "3"}, usage, app).status).isZero();
