@@ -103,10 +103,13 @@ public final class BreakIt {
                     return null;
                 }));
             }
-            ready.await();
-            long start = System.nanoTime();
-            go.countDown();
+            long start;
             try {
+                // Inside the try: if this wait is interrupted, the finally still shuts the pool down, which
+                // interrupts the workers parked at the gate instead of leaving them there for good.
+                ready.await();
+                start = System.nanoTime();
+                go.countDown();
                 for (Future<?> f : futures) {
                     f.get(5, TimeUnit.MINUTES);
                 }

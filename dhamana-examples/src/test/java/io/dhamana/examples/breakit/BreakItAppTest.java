@@ -1,14 +1,21 @@
 package io.dhamana.examples.breakit;
 
 import io.dhamana.AuditReport;
+import io.dhamana.EventId;
+import io.dhamana.EventSpec;
+import io.dhamana.SeatId;
+import io.dhamana.SeatMap;
+import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BreakItAppTest {
     private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
@@ -46,5 +53,37 @@ class BreakItAppTest {
             assertThat(r.naive().extraHolders()).isEqualTo(r.naive().holders().size() - 1);
             assertThat(r.naive().damageMinor()).isEqualTo(r.naive().extraHolders() * 15_000L);
         }
+    }
+
+    @Test
+    void anInterruptedStampedeShutsItsPoolDown() throws Exception {
+        try (EngineStore store = EngineStore.create();
+             TicketingClient admin = TicketingClient.builder().store(store).build()) {
+            EventId event = EventId.of("interrupted");
+            admin.createEvent(EventSpec.builder(event).reservedSeating("front-row", SeatMap.grid(1, 1), 100).build());
+            long before = parkedBuyers();
+            // Interrupted while the buyers gather at the gate: the run must end and take its threads with it.
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> BreakIt.run(store, event, SectionId.of("front-row"), SeatId.of("A-1"), 60,
+                        BreakIt.Mode.NAIVE, "x", 100, Duration.ofMillis(5)))
+                        .isInstanceOf(InterruptedException.class);
+            } finally {
+                Thread.interrupted();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (parkedBuyers() > before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(parkedBuyers()).as("pool threads left behind").isLessThanOrEqualTo(before);
+            // Nobody bought: the gate never opened.
+            assertThat(admin.holdersOf(event, SectionId.of("front-row"), SeatId.of("A-1"))).isEmpty();
+        }
+    }
+
+    /** Live threads of executor pools ({@code pool-N-thread-M}), as BreakIt's buyers are. */
+    private static long parkedBuyers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().matches("pool-\\d+-thread-\\d+")).count();
     }
 }
