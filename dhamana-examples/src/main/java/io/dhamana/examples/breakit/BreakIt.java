@@ -5,7 +5,8 @@ import io.dhamana.BuyerId;
 import io.dhamana.ConflictException;
 import io.dhamana.EventId;
 import io.dhamana.HoldRequest;
-import io.dhamana.Outcome;
+import io.dhamana.Operation;
+import io.dhamana.OperationListener;
 import io.dhamana.SeatId;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The on-sale stampede: N buyers hit one named seat at the same instant from two "regions" (two clients on one
@@ -42,16 +44,23 @@ public final class BreakIt {
     }
 
     /**
-     * What one run did.
+     * What one run did. Every buyer ends in exactly one of three ways, so {@code appWinners + backedOff +
+     * refusedByStore == buyers}.
      *
      * @param appWinners       buyers the application told "you got it"
+     * @param backedOff        naive buyers who counted a claim on the seat and did not insert (0 when guarded)
+     * @param refusedByStore   buyers whose commit the store refused: guarded, the seat row's guard (a rejection
+     *                         such as {@code SeatTaken}); naive, a serialization conflict or a constraint
+     * @param conflicts        serialization conflicts the store raised: guarded, the attempts the client retried;
+     *                         naive, the commits it refused as conflicts
      * @param holders          buyers holding the seat according to committed rows
      * @param extraHolders     holders beyond the one seat (the oversell)
      * @param damageMinor      what the extra holders paid for a seat that does not exist, in minor units
      * @param audit            the event's audit after the run
      */
-    public record Result(Mode mode, int buyers, int appWinners, List<BuyerId> holders, int extraHolders,
-                         long damageMinor, AuditReport audit, Duration elapsed) {
+    public record Result(Mode mode, int buyers, int appWinners, int backedOff, int refusedByStore, int conflicts,
+                         List<BuyerId> holders, int extraHolders, long damageMinor, AuditReport audit,
+                         Duration elapsed) {
         public Result {
             holders = List.copyOf(holders);
         }
@@ -72,7 +81,17 @@ public final class BreakIt {
         if (buyers < 1 || buyers > 10_000) {
             throw new IllegalArgumentException("buyers must be between 1 and 10000, was " + buyers);
         }
-        try (TicketingClient east = client(store, "east"); TicketingClient west = client(store, "west")) {
+        AtomicInteger guardedConflicts = new AtomicInteger();
+        OperationListener countConflicts = new OperationListener() {
+            @Override
+            public void onConflict(Operation operation, int attempt, ConflictException conflict) {
+                if (operation == Operation.HOLD) {
+                    guardedConflicts.incrementAndGet();
+                }
+            }
+        };
+        try (TicketingClient east = client(store, "east", countConflicts);
+             TicketingClient west = client(store, "west", countConflicts)) {
             List<BuyerId> fans = new ArrayList<>(buyers);
             for (int i = 0; i < buyers; i++) {
                 BuyerId b = BuyerId.of(runId + "-" + i);
@@ -81,30 +100,39 @@ public final class BreakIt {
             }
             NaiveCountThenInsert naive = new NaiveCountThenInsert(store, naiveGap);
             ConcurrentLinkedQueue<BuyerId> told = new ConcurrentLinkedQueue<>();
+            AtomicInteger backedOff = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            AtomicInteger naiveConflicts = new AtomicInteger();
             int threads = Math.min(buyers, 64);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
-            // Every worker must be waiting at the gate before it opens: a worker still starting up would otherwise
-            // run late and alone, and a lone naive buyer always "wins" honestly.
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < buyers; i++) {
-                BuyerId b = fans.get(i);
-                TicketingClient region = i % 2 == 0 ? east : west;
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    boolean won = mode == Mode.GUARDED
-                            ? region.hold(HoldRequest.seat(event, section, seat, b)).isOk()
-                            : naiveTry(naive, event, section, seat, b);
-                    if (won) {
-                        told.add(b);
-                    }
-                    return null;
-                }));
-            }
             long start;
             try {
+                // Every worker must be waiting at the gate before it opens: a worker still starting up would
+                // otherwise run late and alone, and a lone naive buyer always "wins" honestly.
+                CountDownLatch ready = new CountDownLatch(threads);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < buyers; i++) {
+                    BuyerId b = fans.get(i);
+                    TicketingClient region = i % 2 == 0 ? east : west;
+                    futures.add(pool.submit(() -> {
+                        ready.countDown();
+                        go.await();
+                        Try outcome = mode == Mode.GUARDED
+                                ? guardedTry(region, event, section, seat, b)
+                                : naiveTry(naive, event, section, seat, b);
+                        switch (outcome) {
+                            case WON -> told.add(b);
+                            case BACKED_OFF -> backedOff.incrementAndGet();
+                            case REFUSED -> refused.incrementAndGet();
+                            case CONFLICT -> {
+                                refused.incrementAndGet();
+                                naiveConflicts.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
                 // Inside the try: if this wait is interrupted, the finally still shuts the pool down, which
                 // interrupts the workers parked at the gate instead of leaving them there for good.
                 ready.await();
@@ -122,26 +150,47 @@ public final class BreakIt {
             AuditReport audit = east.audit(event);
             List<BuyerId> holders = east.holdersOf(event, section, seat);
             int extra = Math.max(0, holders.size() - 1);
-            return new Result(mode, buyers, told.size(), holders, extra, extra * faceValueMinor, audit, elapsed);
+            int conflicts = mode == Mode.GUARDED ? guardedConflicts.get() : naiveConflicts.get();
+            return new Result(mode, buyers, told.size(), backedOff.get(), refused.get(), conflicts, holders, extra,
+                    extra * faceValueMinor, audit, elapsed);
         }
+    }
+
+    /** How one buyer's attempt ended. */
+    private enum Try {
+        /** The app told the buyer the seat is theirs. */
+        WON,
+        /** Naive: the count saw a claim, so the app inserted nothing. */
+        BACKED_OFF,
+        /** The store refused the commit: the guard row, or a constraint. */
+        REFUSED,
+        /** The store refused the commit as a serialization conflict. */
+        CONFLICT
+    }
+
+    private static Try guardedTry(TicketingClient region, EventId event, SectionId section, SeatId seat,
+                                  BuyerId buyer) {
+        return region.hold(HoldRequest.seat(event, section, seat, buyer)).isOk() ? Try.WON : Try.REFUSED;
     }
 
     /**
      * One naive purchase. Where the store itself refuses the commit (PostgreSQL SERIALIZABLE sees the read-write
-     * conflict; a unique constraint would too), the buyer simply did not get the seat: that is the store saving
-     * the naive app, and it is exactly what the comparison should show.
+     * conflict; a unique constraint would too), the buyer did not get the seat: that is the store saving the naive
+     * app, and it is counted so the comparison can say so.
      */
-    private static boolean naiveTry(NaiveCountThenInsert naive, EventId event, SectionId section, SeatId seat,
-                                    BuyerId buyer) {
+    private static Try naiveTry(NaiveCountThenInsert naive, EventId event, SectionId section, SeatId seat,
+                                BuyerId buyer) {
         try {
-            return naive.holdSeat(event, section, seat, buyer);
-        } catch (ConflictException | ConstraintViolationException refusedByTheStore) {
-            return false;
+            return naive.holdSeat(event, section, seat, buyer) ? Try.WON : Try.BACKED_OFF;
+        } catch (ConflictException refusedByTheStore) {
+            return Try.CONFLICT;
+        } catch (ConstraintViolationException refusedByTheStore) {
+            return Try.REFUSED;
         }
     }
 
-    private static TicketingClient client(TicketStore store, String region) {
-        return TicketingClient.builder().store(store).name("break-it-" + region)
+    private static TicketingClient client(TicketStore store, String region, OperationListener listener) {
+        return TicketingClient.builder().store(store).name("break-it-" + region).listener(listener)
                 .expirySweepInterval(Duration.ZERO).build();
     }
 }

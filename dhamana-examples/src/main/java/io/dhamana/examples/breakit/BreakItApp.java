@@ -79,6 +79,10 @@ public final class BreakItApp {
         String row = "  %-34s %22s %30s%n";
         out.printf(Locale.ROOT, row, "", "guarded (SDK hold)", "naive (count, then insert)");
         out.printf(Locale.ROOT, row, "told \"the seat is yours\"", guarded.appWinners(), naive.appWinners());
+        out.printf(Locale.ROOT, row, "saw a claim, inserted nothing", "-", naive.backedOff());
+        out.printf(Locale.ROOT, row, "refused by the store", guarded.refusedByStore(), naive.refusedByStore());
+        out.printf(Locale.ROOT, row, "serialization conflicts", guarded.conflicts() + " (retried)",
+                naive.conflicts());
         out.printf(Locale.ROOT, row, "holders in committed rows", guarded.holders().size(), naive.holders().size());
         out.printf(Locale.ROOT, row, "oversold (extra holders)", guarded.extraHolders(), naive.extraHolders());
         out.printf(Locale.ROOT, row, "damage at " + money(faceValueMinor) + " face value",
@@ -88,17 +92,8 @@ public final class BreakItApp {
         out.printf(Locale.ROOT, row, "audit", verdict(guarded), verdict(naive));
         out.printf(Locale.ROOT, row, "time", guarded.elapsed().toMillis() + " ms", naive.elapsed().toMillis() + " ms");
         out.println();
-        out.printf(Locale.ROOT, "Guarded: %d holder for one seat; every rival wrote the seat row and lost.%n",
-                guarded.holders().size());
-        if (naive.extraHolders() > 0) {
-            out.printf(Locale.ROOT, "Naive: %d people hold one seat. Each counted zero claims, then inserted; no two "
-                    + "of them wrote the same row, so nothing conflicted. %s to refund, and %d angry fans.%n",
-                    naive.holders().size(), money(naive.damageMinor()), naive.extraHolders());
-        } else {
-            out.println("Naive: this time only one buyer got through: the buyers happened to run one after another "
-                    + "(an overloaded machine does that). The flaw is still there; run it again, or with more buyers "
-                    + "or a longer --gap-ms.");
-        }
+        out.println(guardedSentence(guarded));
+        out.println(naiveSentence(naive, store.description()));
         return new Result(guardedEvent, naiveEvent, FRONT_ROW, SEAT, guarded, naive);
     }
 
@@ -109,6 +104,51 @@ public final class BreakItApp {
                     .reservedSeating(FRONT_ROW.value(), SeatMap.grid(1, 1), faceValueMinor).build());
         }
         return event;
+    }
+
+    /** What the guarded run's counts show, and only that. */
+    static String guardedSentence(BreakIt.Result g) {
+        int holders = g.holders().size();
+        if (holders == 1 && g.appWinners() == 1 && g.refusedByStore() == g.buyers() - 1) {
+            return g.buyers() == 1
+                    ? "Guarded: 1 holder, and there was no rival."
+                    : String.format(Locale.ROOT, "Guarded: 1 holder in committed rows; the store refused each of the"
+                    + " other %d buyers (%d conflicts on the way, retried).", g.buyers() - 1,
+                    g.conflicts());
+        }
+        return String.format(Locale.ROOT, "Guarded: %d holders in committed rows for one seat, %d told they had it, %d"
+                + " refused by the store: THE GUARD DID NOT HOLD.", holders, g.appWinners(), g.refusedByStore());
+    }
+
+    /** What the naive run's counts show, and only that. */
+    static String naiveSentence(BreakIt.Result n, String storeDescription) {
+        int holders = n.holders().size();
+        if (n.extraHolders() > 0) {
+            String store = n.refusedByStore() == 0
+                    ? "The store refused none of their commits: each inserted its own hold row and no two wrote the"
+                    + " same row, so nothing conflicted."
+                    : String.format(Locale.ROOT, "The store refused %d naive commits (%d as serialization conflicts),"
+                    + " but not these.", n.refusedByStore(), n.conflicts());
+            return String.format(Locale.ROOT, "Naive: %d people hold one seat; %d were told it was theirs after"
+                    + " counting zero claims and inserting. %s %s to refund, and %d angry fans.", holders,
+                    n.appWinners(), store, money(n.damageMinor()), n.extraHolders());
+        }
+        if (holders == 1 && n.refusedByStore() > 0) {
+            return String.format(Locale.ROOT, "Naive: one holder, but not thanks to the naive code: the store (%s)"
+                    + " refused %d of its commits (%d as serialization conflicts) and %d buyers saw a claim first."
+                    + " Under snapshot isolation (PostgreSQL REPEATABLE READ, Aurora DSQL, the engine) nothing refuses"
+                    + " those commits and the same code oversells.", storeDescription, n.refusedByStore(),
+                    n.conflicts(), n.backedOff());
+        }
+        if (holders == 1 && n.backedOff() == n.buyers() - 1) {
+            return String.format(Locale.ROOT, "Naive: one holder this time: each of the other %d buyers counted the"
+                    + " winner's claim before inserting, so they ran one after another rather than at once (an"
+                    + " overloaded machine does that). The flaw is still there; run it again, or with more buyers or a"
+                    + " longer --gap-ms.", n.backedOff());
+        }
+        return String.format(Locale.ROOT, "Naive: %d holders in committed rows, %d told they had the seat, %d saw a"
+                + " claim first, %d refused by the store (%d as serialization conflicts).", holders, n.appWinners(),
+                n.backedOff(), n.refusedByStore(), n.conflicts());
     }
 
     private static String verdict(BreakIt.Result r) {

@@ -1,6 +1,7 @@
 package io.dhamana.examples.breakit;
 
 import io.dhamana.AuditReport;
+import io.dhamana.BuyerId;
 import io.dhamana.EventId;
 import io.dhamana.EventSpec;
 import io.dhamana.SeatId;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +55,46 @@ class BreakItAppTest {
             assertThat(r.naive().holders()).hasSameSizeAs(reader.holdersOf(r.naiveEvent(), r.section(), r.seat()));
             assertThat(r.naive().extraHolders()).isEqualTo(r.naive().holders().size() - 1);
             assertThat(r.naive().damageMinor()).isEqualTo(r.naive().extraHolders() * 15_000L);
+
+            // Every buyer is accounted for once, and the counts match the rows: on the engine (snapshot isolation)
+            // nothing refuses a naive commit, so every buyer told "yours" holds the seat in the rows.
+            int naiveHolders = reader.holdersOf(r.naiveEvent(), r.section(), r.seat()).size();
+            assertThat(r.naive().appWinners() + r.naive().backedOff() + r.naive().refusedByStore()).isEqualTo(60);
+            assertThat(r.naive().refusedByStore()).isZero();
+            assertThat(r.naive().conflicts()).isZero();
+            assertThat(r.naive().appWinners()).isEqualTo(naiveHolders);
+            assertThat(r.guarded().appWinners()).isEqualTo(1);
+            assertThat(r.guarded().backedOff()).isZero();
+            assertThat(r.guarded().refusedByStore()).isEqualTo(59);
+
+            // What it prints follows from those counts.
+            assertThat(BreakItApp.guardedSentence(r.guarded()))
+                    .startsWith("Guarded: 1 holder in committed rows; the store refused each of the other 59 buyers");
+            assertThat(BreakItApp.naiveSentence(r.naive(), store.description()))
+                    .startsWith("Naive: " + naiveHolders + " people hold one seat; " + naiveHolders + " were told")
+                    .contains("The store refused none of their commits");
         }
+    }
+
+    @Test
+    void theSentencesSayWhatTheCountsShowAndNothingElse() {
+        // PostgreSQL SERIALIZABLE: one naive commit got through, the store refused the rest as conflicts.
+        String saved = BreakItApp.naiveSentence(result(BreakIt.Mode.NAIVE, 1, 0, 59, 59, 1), "PostgreSQL");
+        assertThat(saved).contains("refused 59 of its commits (59 as serialization conflicts)")
+                .doesNotContain("one after another").doesNotContain("run it again");
+        // Buyers that really ran one after another: all but one saw the claim.
+        String serial = BreakItApp.naiveSentence(result(BreakIt.Mode.NAIVE, 1, 59, 0, 0, 1), "engine");
+        assertThat(serial).contains("each of the other 59 buyers counted the winner's claim")
+                .contains("run it again");
+        // An oversell despite some refusals does not claim that nothing conflicted.
+        String partly = BreakItApp.naiveSentence(result(BreakIt.Mode.NAIVE, 3, 40, 17, 17, 3), "PostgreSQL");
+        assertThat(partly).startsWith("Naive: 3 people hold one seat").contains("refused 17 naive commits")
+                .doesNotContain("nothing conflicted");
+        // A guard that failed is reported as failed, never as "every rival lost".
+        String broken = BreakItApp.guardedSentence(result(BreakIt.Mode.GUARDED, 2, 0, 58, 0, 2));
+        assertThat(broken).contains("2 holders").contains("THE GUARD DID NOT HOLD").doesNotContain("refused each");
+        String refusedTooFew = BreakItApp.guardedSentence(result(BreakIt.Mode.GUARDED, 1, 0, 50, 0, 1));
+        assertThat(refusedTooFew).contains("THE GUARD DID NOT HOLD");
     }
 
     @Test
@@ -85,5 +127,16 @@ class BreakItAppTest {
     private static long parkedBuyers() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().matches("pool-\\d+-thread-\\d+")).count();
+    }
+
+    private static BreakIt.Result result(BreakIt.Mode mode, int appWinners, int backedOff, int refused,
+                                         int conflicts, int holders) {
+        List<BuyerId> rows = new ArrayList<>();
+        for (int i = 0; i < holders; i++) {
+            rows.add(BuyerId.of("b" + i));
+        }
+        int extra = Math.max(0, holders - 1);
+        return new BreakIt.Result(mode, 60, appWinners, backedOff, refused, conflicts, rows, extra, extra * 15_000L,
+                null, Duration.ZERO);
     }
 }
