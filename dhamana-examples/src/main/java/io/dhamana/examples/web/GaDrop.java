@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -42,6 +43,7 @@ final class GaDrop {
     static final long FACE_VALUE_MINOR = 9_500;
     private static final SectionId GA = SectionId.of("ga");
     private static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int JOIN_SECONDS = 30;
 
     private final int id;
     private final int buckets;
@@ -123,6 +125,7 @@ final class GaDrop {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
         CountDownLatch go = new CountDownLatch(1);
+        AtomicReference<Throwable> workerFailure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>(THREADS);
         for (int t = 0; t < THREADS; t++) {
             int first = t;
@@ -132,17 +135,22 @@ final class GaDrop {
                 } catch (InterruptedException e) {
                     return;
                 }
-                // Thread t cycles over fans t, t+THREADS, ...: no two threads share a fan, so no fan hits the cap.
-                for (int k = first; System.nanoTime() < deadline && !Thread.currentThread().isInterrupted();
-                     k = (k + THREADS) % fans.size()) {
-                    try {
-                        Outcome<Hold> held = client.hold(HoldRequest.units(event, GA, fans.get(k), 1));
-                        if (held.isOk()) {
-                            client.release(held.value().id()); // restock: the unit goes back on sale
+                // Thread t cycles over fans t, t+THREADS, t+2*THREADS... below fans.size(), then starts again at t:
+                // the threads split the fans between them, so no two threads ever hold for the same fan.
+                try {
+                    for (int k = first; System.nanoTime() < deadline && !Thread.currentThread().isInterrupted();
+                         k = k + THREADS < fans.size() ? k + THREADS : first) {
+                        try {
+                            Outcome<Hold> held = client.hold(HoldRequest.units(event, GA, fans.get(k), 1));
+                            if (held.isOk()) {
+                                client.release(held.value().id()); // restock: the unit goes back on sale
+                            }
+                        } catch (DhamanaException e) {
+                            gaveUp.increment(); // retries exhausted under contention; counted, not hidden
                         }
-                    } catch (DhamanaException e) {
-                        gaveUp.increment(); // retries exhausted under contention; counted, not hidden
                     }
+                } catch (RuntimeException | Error e) {
+                    workerFailure.compareAndSet(null, e); // the drop reports it rather than ending quietly
                 }
             }, "ga-drop-" + id + "-" + t);
             w.setDaemon(true);
@@ -153,7 +161,7 @@ final class GaDrop {
         long lastAt = start;
         long lastHolds = 0;
         try {
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && workerFailure.get() == null) {
                 TimeUnit.NANOSECONDS.sleep(Math.min(SAMPLE_NANOS, Math.max(1, deadline - System.nanoTime())));
                 long now = System.nanoTime();
                 long holds = stats.snapshot(Operation.HOLD).successes();
@@ -165,12 +173,36 @@ final class GaDrop {
                 lastHolds = holds;
             }
         } catch (InterruptedException e) {
-            workers.forEach(Thread::interrupt); // the server is shutting down
+            // The server is shutting down. The workers stop after their call in flight; wait for them, so the
+            // caller does not close the client and the store under a hold.
+            workers.forEach(Thread::interrupt);
+            join(workers);
             throw e;
         }
-        for (Thread w : workers) {
-            w.join(TimeUnit.SECONDS.toMillis(30)); // each stops after its call in flight
+        if (workerFailure.get() != null) {
+            workers.forEach(Thread::interrupt); // the others stop too: the drop has failed
         }
+        List<Thread> stuck = join(workers);
+        Throwable failed = workerFailure.get();
+        if (failed != null) {
+            throw new IllegalStateException("a buyer thread failed: " + failed, failed);
+        }
+        if (!stuck.isEmpty()) {
+            throw new IllegalStateException(stuck.size() + " buyer threads still running " + JOIN_SECONDS
+                    + " s after the drop ended");
+        }
+    }
+
+    /** Waits up to {@value #JOIN_SECONDS} s in all for {@code workers} to end; returns those still running. */
+    private static List<Thread> join(List<Thread> workers) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_SECONDS);
+        for (Thread w : workers) {
+            long left = until - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(w, left);
+            }
+        }
+        return workers.stream().filter(Thread::isAlive).toList();
     }
 
     /** What the page shows: settings, the sampled rate, totals and (when finished) the audit. */
