@@ -1,10 +1,12 @@
 package io.dhamana.examples.travel;
 
 import io.dhamana.AuditReport;
+import io.dhamana.BuyerId;
 import io.dhamana.EventId;
 import io.dhamana.Seat;
 import io.dhamana.SeatState;
 import io.dhamana.Section;
+import io.dhamana.TicketState;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
 import io.dhamana.testkit.MutableClock;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +58,34 @@ class TravelBookingTest {
             assertThat(r.refunded()).isPositive();
             assertThat(r.freedAvailable()).isEqualTo(r.abandoned() + r.refunded());
             assertThat(r.rebooked()).isEqualTo(r.abandoned() + r.refunded());
+            assertThat(r.lateRefused()).isEqualTo(r.abandonedTrips());
+            assertThat(r.resoldInRows()).isEqualTo(r.freed());
+            assertThat(r.problems()).isEmpty();
+
+            // The stand-by travellers' purchases are in the ticket rows: one live ticket each, as many as resold.
+            long standbyTickets = 0;
+            for (int k = 0; k < r.freed(); k++) {
+                for (EventId event : r.events()) {
+                    standbyTickets += reader.ticketsOf(event, BuyerId.of("standby-" + k)).stream()
+                            .filter(t -> t.state() != TicketState.REFUNDED).count();
+                }
+            }
+            assertThat(standbyTickets).isEqualTo(r.freed());
         }
+    }
+
+    @Test
+    void theVerdictFailsWhenAFigureFallsShort() {
+        List<AuditReport> none = List.of();
+        TravelBooking.Result good = new TravelBooking.Result(List.of(), 3, 4, 4, 3, 2, 6, 6, 6, none);
+        assertThat(good.problems()).isEmpty();
+        assertThat(new TravelBooking.Result(List.of(), 3, 4, 4, 2, 2, 6, 6, 6, none).problems())
+                .containsExactly("2 of 3 late payments refused as expired");
+        assertThat(new TravelBooking.Result(List.of(), 3, 4, 3, 3, 2, 6, 6, 6, none).problems())
+                .containsExactly("3 holds expired by the sweep for 4 abandoned");
+        assertThat(new TravelBooking.Result(List.of(), 3, 4, 4, 3, 2, 5, 6, 6, none).problems())
+                .containsExactly("5 of 6 freed seats and room-nights available again");
+        assertThat(new TravelBooking.Result(List.of(), 3, 4, 4, 3, 2, 6, 6, 5, none).problems())
+                .containsExactly("6 of 6 freed seats and room-nights sold again, 5 of them sold in the seat rows");
     }
 }
