@@ -24,8 +24,10 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,15 +78,50 @@ public final class NationalAppointments {
      * @param released       holds given back before confirming
      * @param cancelled      confirmed appointments cancelled (refunded)
      * @param freedAvailable released or cancelled slots that the seat rows show available afterwards
-     * @param rebooked       freed slots booked by patients from the waiting list
+     * @param offered        freed slots offered to a patient waiting in the slot's region
+     * @param rebooked       freed slots booked by patients from the waiting list, as they were told
+     * @param rebookedInRows freed slots the seat rows show booked, to the waiting patient they were offered to
+     * @param stillFree      freed slots the seat rows show free and unclaimed at the end
      * @param waitlisted     patients who found no free slot in their tries
      * @param audits         one audit per region, at the end
      */
     public record Result(List<EventId> regions, long slots, int released, int cancelled, int freedAvailable,
-                         int rebooked, int waitlisted, List<AuditReport> audits) {
+                         int offered, int rebooked, int rebookedInRows, int stillFree, int waitlisted,
+                         List<AuditReport> audits) {
         public Result {
             regions = List.copyOf(regions);
             audits = List.copyOf(audits);
+        }
+
+        /** Slots released or cancelled. */
+        public int freed() {
+            return released + cancelled;
+        }
+
+        /**
+         * What the campaign's figures show went wrong, empty when nothing did: an unclean audit, a slot booked twice,
+         * a freed slot not free again, a waiting patient refused a free slot, or a freed slot neither booked from
+         * the waiting list nor free at the end (seat rows).
+         */
+        public List<String> problems() {
+            List<String> p = new ArrayList<>();
+            if (!clean()) {
+                p.add("the audit found violations");
+            }
+            if (doubleBooked() != 0) {
+                p.add(doubleBooked() + " slots booked twice");
+            }
+            if (freedAvailable != freed()) {
+                p.add(freedAvailable + " of " + freed() + " freed slots free again");
+            }
+            if (rebooked != offered) {
+                p.add(rebooked + " of " + offered + " freed slots offered to the waiting list booked");
+            }
+            if (rebookedInRows != rebooked || rebookedInRows + stillFree != freed()) {
+                p.add("of " + freed() + " freed slots the seat rows show " + rebookedInRows + " booked from the "
+                        + "waiting list (" + rebooked + " told) and " + stillFree + " free");
+            }
+            return p;
         }
 
         /** Appointments booked and not cancelled, over all regions (audit). */
@@ -121,9 +158,12 @@ public final class NationalAppointments {
         boolean ok;
         try (TicketStore store = ExampleStores.open(args)) {
             Result r = run(store, size, args.integer("threads", 64), System.out);
-            ok = r.clean() && r.doubleBooked() == 0;
-            System.out.println(ok ? "No slot booked twice; every cancelled slot went back on the calendar."
-                    : "THE AUDIT FOUND VIOLATIONS");
+            List<String> problems = r.problems();
+            ok = problems.isEmpty();
+            System.out.println(ok ? String.format(Locale.ROOT, "No slot booked twice; all %,d released or cancelled"
+                    + " slots went back on the calendar: %,d booked from the waiting list, %,d still free (seat"
+                    + " rows).", r.freed(), r.rebookedInRows(), r.stillFree())
+                    : "NOT AS CLAIMED: " + String.join("; ", problems));
         }
         return ok;
     }
@@ -215,12 +255,14 @@ public final class NationalAppointments {
                 freedAvailable += available ? 1 : 0;
             }
             List<Integer> waiting = new ArrayList<>(waitlist);
+            Map<Slot, BuyerId> offeredTo = new HashMap<>();
             int rebooked = 0;
             for (Slot s : freed) {
                 int region = regions.indexOf(s.region());
                 for (int w = 0; w < waiting.size(); w++) {
                     int i = waiting.get(w);
                     if (i % size.regions() == region) {
+                        offeredTo.put(s, patient(i));
                         Outcome<Hold> held = south.hold(HoldRequest.seat(s.region(), s.clinicDay(), s.time(),
                                 patient(i)));
                         if (held.isOk() && south.confirm(held.value().id()).isOk()) {
@@ -231,10 +273,23 @@ public final class NationalAppointments {
                     }
                 }
             }
+            // Read the freed slots back once more: each is booked by the patient it was offered to, or free.
+            int rebookedInRows = 0;
+            int stillFree = 0;
+            for (Slot s : freed) {
+                SeatState state = north.seats(s.region(), s.clinicDay()).stream()
+                        .filter(seat -> seat.id().equals(s.time())).findFirst().orElseThrow().state();
+                List<BuyerId> holders = north.holdersOf(s.region(), s.clinicDay(), s.time());
+                if (state == SeatState.SOLD && offeredTo.containsKey(s) && holders.equals(List.of(offeredTo.get(s)))) {
+                    rebookedInRows++;
+                } else if (state == SeatState.AVAILABLE && holders.isEmpty()) {
+                    stillFree++;
+                }
+            }
 
             List<AuditReport> audits = regions.stream().map(north::audit).toList();
-            Result result = new Result(regions, size.slots(), undecided.size(), cancelled, freedAvailable, rebooked,
-                    waitlist.size(), audits);
+            Result result = new Result(regions, size.slots(), undecided.size(), cancelled, freedAvailable,
+                    offeredTo.size(), rebooked, rebookedInRows, stillFree, waitlist.size(), audits);
             out.println();
             out.printf(Locale.ROOT, "  slots                              %,d%n", size.slots());
             out.printf(Locale.ROOT, "  appointments booked (audit)        %,d%n", result.booked());
@@ -242,8 +297,10 @@ public final class NationalAppointments {
             out.printf(Locale.ROOT, "  released before confirming         %,d%n", undecided.size());
             out.printf(Locale.ROOT, "  cancelled after confirming         %,d%n", cancelled);
             out.printf(Locale.ROOT, "  freed slots available (seat rows)  %,d of %,d%n", freedAvailable, freed.size());
-            out.printf(Locale.ROOT, "  rebooked from the waiting list     %,d (waiting list was %,d)%n", rebooked,
-                    waitlist.size());
+            out.printf(Locale.ROOT, "  rebooked from the waiting list     %,d of %,d offered (waiting list was %,d)%n",
+                    rebooked, offeredTo.size(), waitlist.size());
+            out.printf(Locale.ROOT, "  freed slots at the end (seat rows) %,d booked from the waiting list, %,d free%n",
+                    rebookedInRows, stillFree);
             out.printf(Locale.ROOT, "  audit clean, every region          %s%n", result.clean() ? "yes" : "NO");
             return result;
         }

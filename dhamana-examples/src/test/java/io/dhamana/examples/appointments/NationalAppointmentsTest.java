@@ -11,6 +11,7 @@ import io.dhamana.engine.EngineStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +56,33 @@ class NationalAppointmentsTest {
             assertThat(r.waitlisted()).isPositive();
             assertThat(r.freedAvailable()).isEqualTo(freed);
             assertThat(r.rebooked()).isEqualTo(freed);
+            assertThat(r.offered()).isEqualTo(freed);
+            assertThat(r.rebookedInRows()).isEqualTo(freed);
+            assertThat(r.stillFree()).isZero();
+            assertThat(r.problems()).isEmpty();
+
+            // Live appointments in the ticket rows, waiting-list bookings included, are the booked slots of the audit.
+            long live = 0;
+            for (int i = 0; i < size.patients(); i++) {
+                EventId home = r.regions().get(i % size.regions());
+                live += reader.ticketsOf(home, NationalAppointments.patient(i)).stream()
+                        .filter(t -> t.state() != TicketState.REFUNDED).count();
+            }
+            assertThat(live).isEqualTo(booked);
         }
+    }
+
+    @Test
+    void theVerdictFailsWhenAFigureFallsShort() {
+        List<AuditReport> none = List.of();
+        // released 2 + cancelled 3 = 5 freed; 4 offered and booked, 1 still free.
+        assertThat(new NationalAppointments.Result(List.of(), 10, 2, 3, 5, 4, 4, 4, 1, 6, none).problems()).isEmpty();
+        assertThat(new NationalAppointments.Result(List.of(), 10, 2, 3, 4, 4, 4, 4, 1, 6, none).problems())
+                .containsExactly("4 of 5 freed slots free again");
+        assertThat(new NationalAppointments.Result(List.of(), 10, 2, 3, 5, 4, 3, 3, 2, 6, none).problems())
+                .containsExactly("3 of 4 freed slots offered to the waiting list booked");
+        assertThat(new NationalAppointments.Result(List.of(), 10, 2, 3, 5, 4, 4, 3, 1, 6, none).problems())
+                .containsExactly("of 5 freed slots the seat rows show 3 booked from the waiting list (4 told) and 1 "
+                        + "free");
     }
 }
