@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * mvn -q -pl dhamana-examples -am test-compile exec:java
  * mvn -q -pl dhamana-examples -am test-compile exec:java -Dexec.args="--buyers 20000 --buckets 1"
  * </pre>
+ *
+ * {@code --combining} serves concurrent holds on one bucket with one transaction. It pays where a transaction is a
+ * round trip to a database (PostgreSQL, Aurora DSQL); the in-process engine skips it, and the drop says so.
  */
 public final class FlashDrop {
     private static final SectionId FLOOR = SectionId.of("floor");
@@ -89,6 +92,11 @@ public final class FlashDrop {
             say(verbose, "Flash drop on %s: %,d units (floor 300 over %d buckets, pit 100, balcony 8x12 seats), "
                     + "%,d buyers, %d threads, two regions%n", store.description(), capacity,
                     Math.min(buckets, 300), buyers, threads);
+            if (combining && !store.combiningPays()) {
+                say(verbose, "  --combining is skipped on %s: a hold here costs less than waking a waiting caller,"
+                        + " so each hold runs on its own. It pays on PostgreSQL and Aurora DSQL.%n",
+                        store.description());
+            }
 
             List<BuyerId> fans = new ArrayList<>(buyers);
             for (int i = 0; i < buyers; i++) {
