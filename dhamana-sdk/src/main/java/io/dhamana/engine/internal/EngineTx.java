@@ -216,6 +216,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             order = latchOrder();
         }
         int latched = 0;
+        boolean installed = false;
         try {
             while (latched < size) {
                 int i = order == null ? latched : order[latched];
@@ -238,9 +239,13 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             for (int i = 0; i < size; i++) {
                 slots[i].install(values[i], ts, oldest);
             }
+            installed = true;
         } finally {
             for (int k = 0; k < latched; k++) {
                 slots[order == null ? k : order[k]].unlatch();
+            }
+            if (!installed) {
+                retireEmptySlots(); // lost a conflict: as a rollback
             }
         }
         engine.commits.increment();
@@ -269,6 +274,9 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
             if (slot.tryLatch()) {
                 return true;
             }
+            if (slot.isRetired()) {
+                return false; // taken out by a transaction that created it and rolled back: retry on the new one
+            }
             if (tries < 64) {
                 Thread.onSpinWait();
             } else {
@@ -287,6 +295,20 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
     /** Discards the write set. */
     public void rollback() {
         finished = true;
+        retireEmptySlots();
+    }
+
+    /**
+     * Takes out of their tables the rows this transaction created but never committed (a refused hold's log entry
+     * and hold, say), which would otherwise stay as empty entries for good: memory, and slots every scan walks.
+     */
+    @SuppressWarnings("unchecked")
+    private void retireEmptySlots() {
+        for (int i = 0; i < size; i++) {
+            if (slots[i].retireIfEmpty()) {
+                ((Table<Object, Object>) tables[i]).remove(keys[i], slots[i]);
+            }
+        }
     }
 
     public boolean isRollbackOnly() {

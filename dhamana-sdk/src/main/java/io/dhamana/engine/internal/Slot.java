@@ -11,6 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Slot<V> {
     /** Latched by a committer that has no timestamp yet. */
     static final long LATCHED = -1;
+    /**
+     * For good: the slot never held a version and was taken out of its table, so a writer that still holds it must
+     * lose (and find the table's current slot when it retries).
+     */
+    static final long RETIRED = -2;
     private static final VarHandle LATCH;
 
     static {
@@ -32,6 +37,25 @@ final class Slot<V> {
 
     boolean tryLatch() {
         return latch == 0 && LATCH.compareAndSet(this, 0L, LATCHED);
+    }
+
+    /**
+     * Retires the slot if it has never held a version and nobody is committing to it. Once retired nobody can latch
+     * it, so it stays empty; a commit that installed just before the claim is seen afterwards, and the claim undone.
+     */
+    boolean retireIfEmpty() {
+        if (head != null || !LATCH.compareAndSet(this, 0L, RETIRED)) {
+            return false;
+        }
+        if (head != null) {
+            latch = 0;
+            return false;
+        }
+        return true;
+    }
+
+    boolean isRetired() {
+        return latch == RETIRED;
     }
 
     void publishTimestamp(long ts) {

@@ -43,6 +43,11 @@ final class Table<K, V> {
         return stripe(key).get(key);
     }
 
+    /** Takes a retired slot out, unless the key already maps to another one. */
+    void remove(K key, Slot<V> retired) {
+        stripe(key).remove(key, retired);
+    }
+
     /** The key's slot, created empty if the key is new. */
     Slot<V> slotForWrite(K key) {
         ConcurrentHashMap<K, Slot<V>> rows = stripe(key);

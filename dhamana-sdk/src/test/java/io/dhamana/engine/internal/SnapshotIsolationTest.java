@@ -138,6 +138,49 @@ class SnapshotIsolationTest {
     }
 
     @Test
+    void aRolledBackOrConflictedTransactionLeavesNoRowBehind() {
+        long before = engine.rowCount();
+        for (int i = 0; i < 1_000; i++) {
+            try (EngineTx refused = engine.begin(TxMode.READ_WRITE)) {
+                OperationKey key = OperationKey.of(UUID.randomUUID());
+                assertThat(refused.insertOperation(new OperationRow(key, Operation.HOLD, E, "x", "y", 1, 0))).isTrue();
+                insertSeatHold(refused, "fan-" + i);
+                refused.rollback(); // as a refused hold does
+            }
+        }
+        OperationRow clash = new OperationRow(OperationKey.of(UUID.randomUUID()), Operation.HOLD, E, "x", "y", 1, 0);
+        try (EngineTx a = engine.begin(TxMode.READ_WRITE); EngineTx b = engine.begin(TxMode.READ_WRITE)) {
+            a.takeUnits(E, GA, 0, 1);
+            b.takeUnits(E, GA, 0, 1);
+            b.insertOperation(clash);
+            a.commit();
+            assertThatThrownBy(b::commit).isInstanceOf(ConflictException.class);
+        }
+        assertThat(engine.rowCount()).as("rows after 1,000 refused holds and one lost conflict").isEqualTo(before);
+        try (EngineTx tx = engine.begin(TxMode.READ_ONLY)) {
+            assertThat(tx.operation(clash.key())).isEmpty();
+        }
+    }
+
+    @Test
+    void aWriterStillHoldingARowTakenOutByARollbackLosesAndItsRetryCommits() {
+        OperationRow row = new OperationRow(OperationKey.of(UUID.randomUUID()), Operation.HOLD, E, "x", "y", 1, 0);
+        try (EngineTx quitter = engine.begin(TxMode.READ_WRITE); EngineTx writer = engine.begin(TxMode.READ_WRITE)) {
+            assertThat(quitter.insertOperation(row)).isTrue(); // creates the key's empty row
+            assertThat(writer.insertOperation(row)).isTrue(); // the same empty row
+            quitter.rollback(); // takes it out of the table
+            assertThatThrownBy(writer::commit).isInstanceOf(ConflictException.class);
+        }
+        try (EngineTx retry = engine.begin(TxMode.READ_WRITE)) {
+            assertThat(retry.insertOperation(row)).isTrue();
+            retry.commit();
+        }
+        try (EngineTx tx = engine.begin(TxMode.READ_ONLY)) {
+            assertThat(tx.operation(row.key())).contains(row);
+        }
+    }
+
+    @Test
     void anOldSnapshotSurvivesManyNewerVersions() {
         try (EngineTx old = engine.begin(TxMode.READ_ONLY)) {
             assertThat(remaining(old)).isEqualTo(10);
