@@ -90,13 +90,14 @@ final class EndpointRouter extends OpeningDataSource {
     public Connection getConnection() throws SQLException {
         List<Endpoint> order = order();
         long now = System.nanoTime();
-        boolean allDown = order.stream().allMatch(e -> e.coolingDown(now));
+        // Chosen once: another thread may mark an endpoint down meanwhile, and looking again could skip them all.
+        List<Endpoint> candidates = order.stream().filter(e -> !e.coolingDown(now)).toList();
+        if (candidates.isEmpty()) {
+            candidates = order;
+        }
         List<SQLException> failures = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
-        for (Endpoint e : order) {
-            if (!allDown && e.coolingDown(now)) {
-                continue;
-            }
+        for (Endpoint e : candidates) {
             try {
                 Connection c = e.dataSource.getConnection();
                 e.markUp();

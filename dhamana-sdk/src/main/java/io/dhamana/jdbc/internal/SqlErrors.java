@@ -111,6 +111,14 @@ public final class SqlErrors {
             }
         }
         for (Throwable t : chain) {
+            if (refusedLogin(t)) {
+                String state = state(t);
+                return new StoreException(false, state, what + " failed: the database refused the login (SQLSTATE "
+                        + state + "): " + firstLine(t) + "; not retried, since the same credentials would be refused"
+                        + " again", failure);
+            }
+        }
+        for (Throwable t : chain) {
             if (t instanceof SQLTransientConnectionException && state(t) == null) {
                 return new StoreException(true, null, what + " failed: no pooled connection was free in time"
                         + " (every connection busy, or the database unreachable): " + firstLine(t), failure);
@@ -137,12 +145,20 @@ public final class SqlErrors {
 
     /** Whether a failure (anywhere in its chain) means the connection or server was lost. */
     public static boolean isTransientFailure(Throwable failure) {
+        boolean transientSeen = false;
         for (Throwable t : chain(failure)) {
-            if (isTransient(t)) {
-                return true;
+            if (refusedLogin(t)) {
+                return false; // a refused login stays refused, although a pool reports it as a timeout of its own
             }
+            transientSeen |= isTransient(t);
         }
-        return false;
+        return transientSeen;
+    }
+
+    /** SQLSTATE class 28, invalid authorization: a wrong password, an unknown role, an expired or denied token. */
+    private static boolean refusedLogin(Throwable t) {
+        String state = state(t);
+        return state != null && state.startsWith("28");
     }
 
     private static boolean isTransient(Throwable t) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +46,23 @@ class SqlErrorsTest {
         });
         assertThat(SqlErrors.classify(new SQLException("gone", state), "commit").getMessage())
                 .contains("whether the transaction committed is unknown");
+    }
+
+    @Test
+    void aRefusedLoginIsPermanentEvenWhenAPoolReportsItAsItsOwnTimeout() {
+        SQLException login = new SQLException("FATAL: password authentication failed for user \"admin\"", "28P01");
+        // HikariCP reports a failed connect as its own timeout, with the driver's state and failure as the cause.
+        SQLTransientConnectionException pooled = new SQLTransientConnectionException(
+                "pool - Connection is not available, request timed out after 10000ms", "28P01", login);
+        for (SQLException e : List.of(login, pooled)) {
+            assertThat(SqlErrors.isTransientFailure(e)).isFalse();
+            assertThat(SqlErrors.classify(e, "get a connection")).isInstanceOfSatisfying(StoreException.class, s -> {
+                assertThat(s.isTransient()).isFalse();
+                assertThat(s.sqlState()).isEqualTo("28P01");
+                assertThat(s.getMessage()).contains("refused the login");
+            });
+        }
+        assertThat(SqlErrors.isTransientFailure(new SQLTransientConnectionException("request timed out"))).isTrue();
     }
 
     @Test
