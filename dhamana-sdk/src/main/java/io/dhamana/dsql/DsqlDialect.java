@@ -1,5 +1,6 @@
 package io.dhamana.dsql;
 
+import io.dhamana.jdbc.internal.Pause;
 import io.dhamana.jdbc.internal.SchemaDdl;
 import io.dhamana.jdbc.internal.SqlDialect;
 import io.dhamana.jdbc.internal.SqlErrors;
@@ -15,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -129,7 +129,7 @@ final class DsqlDialect implements SqlDialect {
                     throw e;
                 }
                 LOG.debug("waiting for index {}: catalog changed, attempt {} of {}", index, attempt, WAIT_ATTEMPTS);
-                LockSupport.parkNanos(attempt * 100_000_000L);
+                Pause.nanos(attempt * 100_000_000L, "index " + index);
             }
         }
     }
@@ -157,7 +157,7 @@ final class DsqlDialect implements SqlDialect {
                 if (!SqlErrors.SERIALIZATION_FAILURE.equals(e.getSQLState()) || attempt >= WAIT_ATTEMPTS) {
                     throw e;
                 }
-                LockSupport.parkNanos(attempt * 100_000_000L);
+                Pause.nanos(attempt * 100_000_000L, "index " + schema + "." + index);
                 continue;
             }
             if (valid.orElse(false)) {
@@ -169,7 +169,7 @@ final class DsqlDialect implements SqlDialect {
                         + " sys.jobs: if its build failed, drop the index and install again", "55000");
             }
             LOG.info("index {}.{} is being built by another installer; waiting", schema, index);
-            LockSupport.parkNanos(POLL.toNanos());
+            Pause.nanos(POLL.toNanos(), "index " + schema + "." + index);
         }
     }
 

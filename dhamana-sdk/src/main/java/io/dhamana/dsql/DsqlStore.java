@@ -5,6 +5,7 @@ import io.dhamana.InvalidRequestException;
 import io.dhamana.StoreException;
 import io.dhamana.internal.Checks;
 import io.dhamana.jdbc.internal.JdbcStore;
+import io.dhamana.jdbc.internal.Pause;
 import io.dhamana.jdbc.internal.SchemaInstaller;
 import io.dhamana.jdbc.internal.Sql;
 import io.dhamana.jdbc.internal.SqlErrors;
@@ -15,6 +16,7 @@ import io.dhamana.spi.TxMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -507,7 +508,11 @@ public final class DsqlStore implements TicketStore {
                     }
                     LOG.debug("schema installation met a catalog change; attempt {} of {}", attempt,
                             INSTALL_ATTEMPTS);
-                    LockSupport.parkNanos(attempt * 200_000_000L);
+                    try {
+                        Pause.nanos(attempt * 200_000_000L, "schema installation to settle");
+                    } catch (SQLException interrupted) {
+                        throw new StoreException(false, interrupted.getSQLState(), interrupted.getMessage(), e);
+                    }
                 }
             }
         }

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
@@ -152,7 +151,7 @@ public final class SchemaInstaller {
                 }
                 // The catalog changed under this session (another installer's DDL): a retry sees the new catalog.
                 LOG.debug("{}: catalog changed meanwhile, attempt {} of {}", what, attempt, STEP_ATTEMPTS);
-                LockSupport.parkNanos(attempt * 50_000_000L);
+                Pause.nanos(attempt * 50_000_000L, what);
             }
         }
     }
