@@ -134,8 +134,16 @@ final class DsqlDialect implements SqlDialect {
         }
     }
 
+    /** Why an index build's job ended as it did. */
+    static final String JOB_DETAILS = "SELECT status, details FROM sys.jobs WHERE job_id = ?";
+    /** Whether an index is usable yet (one being built is not valid). */
+    static final String INDEX_VALID = "SELECT i.indisvalid FROM pg_catalog.pg_index i"
+            + " JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
+            + " WHERE n.nspname = ? AND x.relname = ?";
+
     private static String jobDetails(Connection c, String jobId) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, details FROM sys.jobs WHERE job_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(JOB_DETAILS)) {
             ps.setString(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) + (rs.getString(2) == null ? "" : ", " + rs.getString(2))
@@ -174,10 +182,7 @@ final class DsqlDialect implements SqlDialect {
     }
 
     private static Optional<Boolean> indexValid(Connection c, String schema, String index) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT i.indisvalid FROM pg_catalog.pg_index i"
-                + " JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
-                + " WHERE n.nspname = ? AND x.relname = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(INDEX_VALID)) {
             ps.setString(1, schema);
             ps.setString(2, index);
             try (ResultSet rs = ps.executeQuery()) {

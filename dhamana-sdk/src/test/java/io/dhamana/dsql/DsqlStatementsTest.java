@@ -1,6 +1,7 @@
 package io.dhamana.dsql;
 
 import io.dhamana.jdbc.internal.SchemaDdl;
+import io.dhamana.jdbc.internal.SchemaInstaller;
 import io.dhamana.jdbc.internal.Sql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,9 @@ class DsqlStatementsTest {
             all.put("create index " + i.name(), DsqlDialect.indexDdl(SCHEMA, i));
         }
         all.put("wait for job", DsqlDialect.waitForJob("jh2gbtx4mzhgfkbimtgwn5j45y"));
+        all.put("job details", DsqlDialect.JOB_DETAILS);
+        all.put("index valid", DsqlDialect.INDEX_VALID);
+        all.putAll(SchemaInstaller.statements(SCHEMA));
         return all;
     }
 

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
@@ -106,9 +107,7 @@ public final class SchemaInstaller {
             }
             // The version row goes in last: its presence means every table and index above exists.
             step(racing, "record schema version", () -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
-                        + ".schema_version (version, installed_at) VALUES (?, now())"
-                        + " ON CONFLICT (version) DO NOTHING")) {
+                try (PreparedStatement ps = c.prepareStatement(statements(schema).get("record schema version"))) {
                     ps.setInt(1, SchemaDdl.VERSION);
                     ps.executeUpdate();
                 }
@@ -158,7 +157,7 @@ public final class SchemaInstaller {
 
     private static OptionalInt installedVersion(Connection c, String schema) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT MAX(version) FROM " + schema + ".schema_version")) {
+             ResultSet rs = st.executeQuery(statements(schema).get("installed version"))) {
             if (rs.next()) {
                 int v = rs.getInt(1);
                 return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(v);
@@ -172,8 +171,20 @@ public final class SchemaInstaller {
         }
     }
 
+    /**
+     * The installer's own statements on every store (the DDL comes from the dialect), by name, so that the DSQL
+     * statement checker sees the same texts the installer sends.
+     */
+    public static Map<String, String> statements(String schema) {
+        return Map.of(
+                "record schema version", "INSERT INTO " + schema + ".schema_version (version, installed_at)"
+                        + " VALUES (?, now()) ON CONFLICT (version) DO NOTHING",
+                "installed version", "SELECT MAX(version) FROM " + schema + ".schema_version",
+                "schema exists", "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?");
+    }
+
     private static boolean schemaExists(Connection c, String schema) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(statements(schema).get("schema exists"))) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
