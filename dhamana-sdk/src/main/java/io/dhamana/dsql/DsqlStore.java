@@ -171,8 +171,9 @@ public final class DsqlStore implements TicketStore {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (AutoCloseable c : owned) {
-            closeQuietly(c);
+        // In reverse of opening, as a failed build does: the pools before the credentials their threads sign with.
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            closeQuietly(owned.get(i));
         }
     }
 
