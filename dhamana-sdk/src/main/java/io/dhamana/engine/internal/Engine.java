@@ -143,11 +143,18 @@ public final class Engine {
 
     void indexExpiry(HoldRow hold) {
         long second = hold.expiresAt().getEpochSecond();
-        ExpiryStripes stripes = expiries.get(second);
-        if (stripes == null) {
-            stripes = expiries.computeIfAbsent(second, s -> new ExpiryStripes());
+        for (;;) {
+            ExpiryStripes stripes = expiries.get(second);
+            if (stripes == null) {
+                stripes = expiries.computeIfAbsent(second, s -> new ExpiryStripes());
+            }
+            stripes.add(hold.id());
+            // A sweep drops a second's stripes once they are empty and stale; if it dropped these just before the
+            // add, the hold would never be found to expire, so it goes into the second's new stripes instead.
+            if (expiries.get(second) == stripes) {
+                return;
+            }
         }
-        stripes.add(hold.id());
     }
 
     /** Transactions committed so far. */
