@@ -1,7 +1,6 @@
 package io.dhamana.internal;
 
 import io.dhamana.AuditReport;
-import io.dhamana.BucketSelection;
 import io.dhamana.BuyerId;
 import io.dhamana.EventId;
 import io.dhamana.EventSpec;
@@ -43,9 +42,8 @@ class CombinedHoldInterruptTest {
             FaultyStore faulty = new FaultyStore(gated);
             admin.createEvent(EventSpec.builder(SHOW).perBuyerCap(1).generalAdmission("ga", 12, 3, 100).build());
             List<BuyerId> lane = Lanes.sameLane(engine, admin, SHOW, 4);
-            try (TicketingClient client = TicketingClient.builder().store(faulty).combining(true)
-                    .bucketSelection(BucketSelection.BUYER_AFFINITY).expirySweepInterval(Duration.ZERO)
-                    .retryPolicy(RetryPolicy.builder().maxAttempts(10).build()).build()) {
+            try (TicketingClient client = Lanes.combiningClient(faulty,
+                    RetryPolicy.builder().maxAttempts(10).build())) {
                 gated.gate();
                 CompletableFuture<Outcome<Hold>> first = CompletableFuture.supplyAsync(
                         () -> client.hold(HoldRequest.units(SHOW, GA, lane.get(0), 1)));

@@ -1,7 +1,6 @@
 package io.dhamana.internal;
 
 import io.dhamana.AuditReport;
-import io.dhamana.BucketSelection;
 import io.dhamana.BuyerId;
 import io.dhamana.EventId;
 import io.dhamana.EventSpec;
@@ -49,9 +48,8 @@ class CombinedHoldReplayTest {
             // Each buyer may hold one unit: a retry that ignored its own first attempt would find them at the cap.
             admin.createEvent(EventSpec.builder(SHOW).perBuyerCap(1).generalAdmission("ga", 6, 3, 100).build());
             List<BuyerId> lane = Lanes.sameLane(engine, admin, SHOW, 3);
-            try (TicketingClient client = TicketingClient.builder().store(faulty).combining(true)
-                    .bucketSelection(BucketSelection.BUYER_AFFINITY).expirySweepInterval(Duration.ZERO)
-                    .retryPolicy(RetryPolicy.builder().retryTransientFailures(true).build()).build()) {
+            try (TicketingClient client = Lanes.combiningClient(faulty,
+                    RetryPolicy.builder().retryTransientFailures(true).build())) {
                 gated.gate();
                 CompletableFuture<Outcome<Hold>> first = CompletableFuture.supplyAsync(
                         () -> client.hold(HoldRequest.units(SHOW, GA, lane.get(0), 1)));

@@ -6,11 +6,14 @@ import io.dhamana.EventId;
 import io.dhamana.Hold;
 import io.dhamana.HoldRequest;
 import io.dhamana.Outcome;
+import io.dhamana.RetryPolicy;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
+import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TxMode;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +21,12 @@ import java.util.concurrent.CompletableFuture;
 /** Puts combined-hold callers into one bucket's lane, for tests of the combiner. */
 final class Lanes {
     private Lanes() {}
+
+    /** A client that combines holds, choosing buckets by buyer so that {@link #sameLane}'s buyers share a lane. */
+    static TicketingClient combiningClient(TicketStore store, RetryPolicy policy) {
+        return TicketingClient.builder().store(store).combining(true).bucketSelection(BucketSelection.BUYER_AFFINITY)
+                .expirySweepInterval(Duration.ZERO).retryPolicy(policy).build();
+    }
 
     /** {@code n} verified buyers of the event's first section whose holds all land in the same bucket's lane. */
     static List<BuyerId> sameLane(EngineStore engine, TicketingClient admin, EventId event, int n) {

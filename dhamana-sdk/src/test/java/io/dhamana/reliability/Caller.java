@@ -68,17 +68,7 @@ final class Caller {
                 op.repeatOf = first;
             }
             try {
-                Object result = call.get();
-                if (result instanceof Outcome<?> o) {
-                    if (o.isOk()) {
-                        recorder.ok(op, o.value());
-                        return o.value();
-                    }
-                    recorder.rejected(op, o.rejectionIfAny().orElseThrow());
-                    return null;
-                }
-                recorder.ok(op, result);
-                return result;
+                return recorder.returned(op, call.get());
             } catch (NotFoundException e) {
                 recorder.failed(op, e); // for example a hold whose creation never committed
                 return null;

@@ -135,17 +135,7 @@ class ConcurrentHistoryProperties {
                                Supplier<?> call) {
         Op op = recorder.invoke(client, kind);
         args.accept(op);
-        Object result = call.get();
-        if (result instanceof Outcome<?> o) {
-            if (o.isOk()) {
-                recorder.ok(op, o.value());
-                return o.value();
-            }
-            recorder.rejected(op, o.rejectionIfAny().orElseThrow());
-            return null;
-        }
-        recorder.ok(op, result);
-        return result;
+        return recorder.returned(op, call.get());
     }
 
     /** Shared, thread-safe memory of what callers were told, so later steps can act on it. */

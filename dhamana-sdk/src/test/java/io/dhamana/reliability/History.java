@@ -3,6 +3,7 @@ package io.dhamana.reliability;
 import io.dhamana.BuyerId;
 import io.dhamana.HoldId;
 import io.dhamana.ListingId;
+import io.dhamana.Outcome;
 import io.dhamana.Rejection;
 import io.dhamana.SeatId;
 import io.dhamana.SectionId;
@@ -149,6 +150,23 @@ final class History {
 
         void rejected(Op op, Rejection rejection) {
             complete(op, Result.FAIL, null, rejection, null);
+        }
+
+        /**
+         * Records what a call returned: an {@code Outcome}'s committed value or its rejection, or any other value as
+         * committed. Returns the committed value, or null for a rejection.
+         */
+        Object returned(Op op, Object result) {
+            if (result instanceof Outcome<?> o) {
+                if (o.isOk()) {
+                    ok(op, o.value());
+                    return o.value();
+                }
+                rejected(op, o.rejectionIfAny().orElseThrow());
+                return null;
+            }
+            ok(op, result);
+            return result;
         }
 
         /** Definitely did nothing, with a typed error (for example an id the store does not know). */
