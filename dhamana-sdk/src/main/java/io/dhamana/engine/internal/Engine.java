@@ -87,6 +87,8 @@ public final class Engine {
         private static final int STRIPES = 16;
         @SuppressWarnings({"unchecked", "rawtypes"})
         final Queue<HoldId>[] queues = new Queue[STRIPES];
+        /** Set by a sweep once it has taken these stripes out of the index; an add that sees it indexes again. */
+        volatile boolean retired;
 
         ExpiryStripes() {
             for (int i = 0; i < STRIPES; i++) {
@@ -143,16 +145,36 @@ public final class Engine {
 
     void indexExpiry(HoldRow hold) {
         long second = hold.expiresAt().getEpochSecond();
+        indexExpiry(second, hold.id());
+    }
+
+    private void indexExpiry(long second, HoldId id) {
         for (;;) {
             ExpiryStripes stripes = expiries.get(second);
             if (stripes == null) {
                 stripes = expiries.computeIfAbsent(second, s -> new ExpiryStripes());
             }
-            stripes.add(hold.id());
-            // A sweep drops a second's stripes once they are empty and stale; if it dropped these just before the
-            // add, the hold would never be found to expire, so it goes into the second's new stripes instead.
-            if (expiries.get(second) == stripes) {
+            stripes.add(id);
+            // A sweep that retired these stripes before the add cannot have seen it: index the hold again.
+            if (!stripes.retired) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Takes a stale second's empty stripes out of the index. An add that got in after the emptiness check either
+     * sees the retirement and indexes again, or was added before it and is moved here; a hold may then be indexed
+     * twice, which the sweep's reader tolerates.
+     */
+    void retireExpiry(long second, ExpiryStripes stripes) {
+        if (!stripes.isEmpty() || !expiries.remove(second, stripes)) {
+            return;
+        }
+        stripes.retired = true;
+        for (Queue<HoldId> queue : stripes.queues) {
+            for (HoldId id; (id = queue.poll()) != null; ) {
+                indexExpiry(second, id);
             }
         }
     }

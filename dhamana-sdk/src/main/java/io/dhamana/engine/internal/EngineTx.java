@@ -477,7 +477,7 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
                     HoldId id = it.next();
                     HoldRow h = read(engine.holds, id);
                     if (h != null && h.status() == HoldStatus.HELD) {
-                        if (!h.expiresAt().isAfter(at)) {
+                        if (!h.expiresAt().isAfter(at) && !out.contains(h)) { // a hold can be indexed twice
                             out.add(h);
                         }
                     } else {
@@ -489,8 +489,8 @@ public final class EngineTx implements StoreTransaction, AutoCloseable {
                     }
                 }
             }
-            if (e.getKey() < staleBefore && e.getValue().isEmpty()) {
-                engine.expiries.remove(e.getKey(), e.getValue());
+            if (e.getKey() < staleBefore) {
+                engine.retireExpiry(e.getKey(), e.getValue());
             }
             if (out.size() >= limit) {
                 break;
