@@ -71,9 +71,11 @@ public class BadInputTest {
         leaveAnUnfinishedCreate(HALF_MADE);
         // A four-seat balcony whose create wrote its section and a first batch of seats, none of them.
         store.inTransaction(TxMode.READ_WRITE, tx -> {
-            tx.insertSection(new SectionRow(HALF_SEATED, BALCONY, SectionKind.RESERVED_SEATING, 4, 1, 2_000, 0));
-            return tx.insertSeats(List.of(new SeatRow(HALF_SEATED, BALCONY, SeatId.of("Q-1"), SeatState.AVAILABLE,
+            tx.writes().insertSection(new SectionRow(HALF_SEATED, BALCONY, SectionKind.RESERVED_SEATING, 4, 1, 2_000,
+                    0));
+            tx.writes().insertSeats(List.of(new SeatRow(HALF_SEATED, BALCONY, SeatId.of("Q-1"), SeatState.AVAILABLE,
                     Optional.empty())));
+            return null;
         });
         client.verifyFan(SHOW, FAN, URI.create("https://id.example/fan")).value();
         ticket = client.confirm(client.hold(HoldRequest.units(SHOW, FLOOR, FAN, 1)).value().id()).value().get(0);
@@ -85,8 +87,10 @@ public class BadInputTest {
 
     /** What a create of a 10-unit, 2-bucket floor leaves when it fails after its first transaction: the section only. */
     private void leaveAnUnfinishedCreate(EventId event) {
-        store.inTransaction(TxMode.READ_WRITE, tx -> tx.insertSection(
-                new SectionRow(event, FLOOR, SectionKind.GENERAL_ADMISSION, 10, 2, 1_000, 0)));
+        store.inTransaction(TxMode.READ_WRITE, tx -> {
+            tx.writes().insertSection(new SectionRow(event, FLOOR, SectionKind.GENERAL_ADMISSION, 10, 2, 1_000, 0));
+            return null;
+        });
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.util.List;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -61,10 +62,11 @@ final class DsqlDialect implements SqlDialect {
         return KeyStrategy.RANDOM;
     }
 
-    /** Sends nothing: the driver's {@code BEGIN} (or {@code BEGIN READ ONLY}) opens the transaction. */
+    /** Nothing: the driver's {@code BEGIN} (or {@code BEGIN READ ONLY}) opens the transaction. */
     @Override
-    public void begin(Connection connection, TxMode mode) {
+    public List<String> opening(TxMode mode) {
         // DSQL has exactly one isolation level; asking for any (even REPEATABLE READ) with SET is refused.
+        return List.of();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.dhamana.engine;
 
 import io.dhamana.engine.internal.Engine;
-import io.dhamana.engine.internal.EngineTx;
+import io.dhamana.engine.internal.EngineTransaction;
 import io.dhamana.internal.Checks;
 import io.dhamana.spi.KeyStrategy;
 import io.dhamana.spi.TicketStore;
@@ -50,7 +50,7 @@ public final class EngineStore implements TicketStore {
         if (closed.get()) {
             throw new IllegalStateException("engine store is closed");
         }
-        try (EngineTx tx = engine.begin(mode)) {
+        try (EngineTransaction tx = EngineTransaction.begin(engine, mode)) {
             T result;
             try {
                 result = work.run(tx);

@@ -13,6 +13,7 @@ import io.dhamana.SectionKind;
 import io.dhamana.TicketId;
 import io.dhamana.TicketState;
 import io.dhamana.spi.StoreTransaction;
+import io.dhamana.spi.Table;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,10 +53,10 @@ final class Auditor {
 
     static AuditReport audit(StoreTransaction tx, Optional<EventId> event) {
         Map<SectionKey, SectionAcc> sections = new LinkedHashMap<>();
-        tx.scanSections(event, s -> sections.put(new SectionKey(s.event(), s.section()),
+        tx.scan(Table.SECTIONS, event, s -> sections.put(new SectionKey(s.event(), s.section()),
                 new SectionAcc(s.kind(), s.capacity())));
 
-        tx.scanBuckets(event, b -> {
+        tx.scan(Table.BUCKETS, event, b -> {
             SectionAcc acc = sections.get(new SectionKey(b.event(), b.section()));
             if (acc != null) {
                 acc.remaining += b.remaining();
@@ -66,7 +67,7 @@ final class Auditor {
         });
 
         Map<SeatKey, SeatState> seatStates = new HashMap<>();
-        tx.scanSeats(event, s -> {
+        tx.scan(Table.SEATS, event, s -> {
             seatStates.put(new SeatKey(s.event(), s.section(), s.seat()), s.state());
             SectionAcc acc = sections.get(new SectionKey(s.event(), s.section()));
             if (acc != null && s.state() == SeatState.AVAILABLE) {
@@ -76,7 +77,7 @@ final class Auditor {
 
         Map<SeatKey, List<BuyerId>> seatClaims = new HashMap<>();
         Map<BuyerKey, Long> usage = new HashMap<>();
-        tx.scanHolds(event, h -> {
+        tx.scan(Table.HOLDS, event, h -> {
             if (h.status() != HoldStatus.HELD) {
                 return;
             }
@@ -90,7 +91,7 @@ final class Auditor {
         });
 
         Map<TicketId, BuyerId> inEscrow = new HashMap<>();
-        tx.scanTickets(event, t -> {
+        tx.scan(Table.TICKETS, event, t -> {
             if (t.state() == TicketState.REFUNDED) {
                 return;
             }
@@ -111,7 +112,7 @@ final class Auditor {
         Map<TicketId, Integer> soldListings = new HashMap<>();
         Map<String, Long> expectedEscrow = new HashMap<>();
         var listings = new ArrayList<io.dhamana.spi.ListingRow>();
-        tx.scanListings(event, l -> {
+        tx.scan(Table.LISTINGS, event, l -> {
             if (l.state() == ListingState.SOLD) {
                 listings.add(l);
             }
@@ -138,7 +139,7 @@ final class Auditor {
 
         long[] allowance = new long[2]; // drift, cap violations
         Map<BuyerKey, Boolean> seenAllowance = new HashMap<>();
-        tx.scanAllowances(event, a -> {
+        tx.scan(Table.ALLOWANCES, event, a -> {
             BuyerKey k = new BuyerKey(a.event(), a.buyer());
             seenAllowance.put(k, Boolean.TRUE);
             long owned = usage.getOrDefault(k, 0L);
@@ -155,7 +156,7 @@ final class Auditor {
         }
 
         long[] ledger = new long[3]; // held ever, released + expired, refunded
-        tx.scanOperations(event, op -> {
+        tx.scan(Table.OPERATIONS, event, op -> {
             switch (op.operation()) {
                 case HOLD -> ledger[0] += op.units();
                 case RELEASE, EXPIRE_HOLDS -> ledger[1] += op.units();
@@ -167,7 +168,7 @@ final class Auditor {
         Map<OperationKey, Long> perOperation = new HashMap<>();
         Map<String, Long> escrowBalances = new HashMap<>();
         long[] money = new long[1];
-        tx.scanMoney(event, m -> {
+        tx.scan(Table.MONEY, event, m -> {
             money[0] += m.amountMinor();
             perOperation.merge(m.operation(), m.amountMinor(), Long::sum);
             if (m.account().startsWith("escrow:")) {

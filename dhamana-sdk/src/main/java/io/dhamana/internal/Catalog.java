@@ -8,6 +8,8 @@ import io.dhamana.Section;
 import io.dhamana.SectionId;
 import io.dhamana.spi.EventRow;
 import io.dhamana.spi.SectionRow;
+import io.dhamana.spi.Read;
+import io.dhamana.spi.Reads;
 import io.dhamana.spi.StoreTransaction;
 import io.dhamana.spi.TxMode;
 
@@ -43,6 +45,11 @@ final class Catalog {
         return loaded.map(i -> cache.get(id));
     }
 
+    /** The event if it is cached; never reads. */
+    Optional<EventInfo> cached(EventId id) {
+        return Optional.ofNullable(cache.get(id));
+    }
+
     EventInfo require(EventId id) {
         return find(id).orElseThrow(() -> new NotFoundException("event", id.value()));
     }
@@ -56,13 +63,17 @@ final class Catalog {
     }
 
     static Optional<EventInfo> load(StoreTransaction tx, EventId id) {
-        Optional<EventRow> row = tx.event(id);
+        Reads reads = tx.reads();
+        Read<Optional<EventRow>> event = reads.event(id);
+        Read<List<SectionRow>> sectionRows = reads.sections(id);
+        reads.fetch();
+        Optional<EventRow> row = event.get();
         if (row.isEmpty()) {
             return Optional.empty();
         }
         Map<SectionId, SectionState> states = new LinkedHashMap<>();
         List<Section> sections = new ArrayList<>();
-        for (SectionRow s : tx.sections(id)) {
+        for (SectionRow s : sectionRows.get()) {
             states.put(s.section(), new SectionState(row.get(), s));
             sections.add(new Section(s.section(), s.kind(), s.capacity(), s.buckets(), s.faceValueMinor()));
         }

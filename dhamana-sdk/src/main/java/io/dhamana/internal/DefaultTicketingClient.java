@@ -34,7 +34,10 @@ import io.dhamana.spi.EventRow;
 import io.dhamana.spi.OperationRow;
 import io.dhamana.spi.SeatRow;
 import io.dhamana.spi.SectionRow;
+import io.dhamana.spi.Read;
+import io.dhamana.spi.Reads;
 import io.dhamana.spi.StoreTransaction;
+import io.dhamana.spi.Writes;
 import io.dhamana.spi.TxMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -127,21 +131,31 @@ public final class DefaultTicketingClient implements TicketingClient {
         // Sections, buckets and seats first, in idempotent batches; the event row last, so the event is visible
         // (and cached) only when complete.
         loop.run(Operation.CREATE_EVENT, key, TxMode.READ_WRITE, (tx, a) -> {
-            sections.forEach(tx::insertSection);
-            // A create of this id that did not finish, or a rival creating it now, may have left other sections:
-            // refuse here, before any bucket, seat or event row, so that the refused call writes nothing.
-            boolean same = tx.sections(id).equals(sections);
+            // A create of this id that did not finish, or a rival creating it now, may have left other sections or
+            // seats: refuse before writing anything, so that the refused call writes nothing.
+            Reads r = tx.reads();
+            Read<List<SectionRow>> written = r.sections(id);
+            List<Read<List<SeatRow>>> seats = new ArrayList<>();
             for (SectionSpec s : spec.sections()) {
-                if (same && s instanceof SectionSpec.ReservedSeating rs) {
+                seats.add(s instanceof SectionSpec.ReservedSeating rs ? r.seats(id, rs.id()) : null);
+            }
+            r.fetch();
+            boolean same = written.get().isEmpty() || written.get().equals(sections);
+            for (int i = 0; same && i < spec.sections().size(); i++) {
+                if (spec.sections().get(i) instanceof SectionSpec.ReservedSeating rs) {
                     // Seats are written in batches, so an unfinished create may have left some: they must be ours.
                     Set<SeatId> ours = new HashSet<>(rs.seats());
-                    same = tx.seats(id, rs.id()).stream().allMatch(seat -> ours.contains(seat.seat()));
+                    same = seats.get(i).get().stream().allMatch(seat -> ours.contains(seat.seat()));
                 }
             }
             if (!same) {
                 throw new InvalidRequestException("spec", "event " + id + " already has sections or seats with other"
                         + " settings (from a create of it that did not finish, or a concurrent one); repeat that"
                         + " create exactly, or use another id");
+            }
+            if (written.get().isEmpty()) {
+                Writes w = tx.writes();
+                sections.forEach(w::insertSection);
             }
             return null;
         });
@@ -153,17 +167,22 @@ public final class DefaultTicketingClient implements TicketingClient {
                 for (int b = 0; b < ga.buckets(); b++) {
                     buckets.add(new BucketRow(id, ga.id(), b, base + (b < extra ? 1 : 0)));
                 }
-                inBatches(key, buckets, (tx, batch) -> tx.insertBuckets(batch));
+                inBatches(key, buckets, (tx, batch) -> tx.writes().insertBuckets(batch));
             } else if (s instanceof SectionSpec.ReservedSeating rs) {
                 List<SeatRow> seats = rs.seats().stream()
                         .map(seat -> new SeatRow(id, rs.id(), seat, SeatState.AVAILABLE, Optional.empty()))
                         .toList();
-                inBatches(key, seats, (tx, batch) -> tx.insertSeats(batch));
+                inBatches(key, seats, (tx, batch) -> tx.writes().insertSeats(batch));
             }
         }
         loop.run(Operation.CREATE_EVENT, key, TxMode.READ_WRITE, (tx, a) -> {
-            if (tx.insertEvent(new EventRow(id, spec.name(), spec.perBuyerCap(), spec.resaleCapBps()))) {
-                tx.insertOperation(new OperationRow(key, Operation.CREATE_EVENT, id, id.value(), Recipes.SYSTEM, 0, 0));
+            Reads r = tx.reads();
+            Read<Optional<EventRow>> event = r.event(id);
+            r.fetch();
+            if (event.get().isEmpty()) {
+                Writes w = tx.writes();
+                w.insertEvent(new EventRow(id, spec.name(), spec.perBuyerCap(), spec.resaleCapBps()));
+                w.insertOperation(new OperationRow(key, Operation.CREATE_EVENT, id, id.value(), Recipes.SYSTEM, 0, 0));
             }
             return null;
         });
@@ -209,7 +228,7 @@ public final class DefaultTicketingClient implements TicketingClient {
     }
 
     private List<SeatId> seatIds(EventId event, SectionId section) {
-        return read(tx -> tx.seats(event, section).stream().map(SeatRow::seat).toList());
+        return read(r -> r.seats(event, section)).stream().map(SeatRow::seat).toList();
     }
 
     @Override
@@ -230,7 +249,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         OperationKey key = OperationKey.of(keys.next());
         int cap = beforeCall(Operation.VERIFY_FAN, key, () -> catalog.require(event)).row().perBuyerCap();
         return loop.run(Operation.VERIFY_FAN, key, TxMode.READ_WRITE,
-                (tx, a) -> Recipes.verify(tx, key, event, buyer, proof, cap));
+                (tx, a) -> VerificationRecipes.verify(tx, key, event, buyer, proof, cap, a > 1));
     }
 
     @Override
@@ -240,7 +259,8 @@ public final class DefaultTicketingClient implements TicketingClient {
         ensureOpen();
         OperationKey key = OperationKey.of(keys.next());
         beforeCall(Operation.REVOKE_FAN, key, () -> catalog.require(event));
-        return loop.run(Operation.REVOKE_FAN, key, TxMode.READ_WRITE, (tx, a) -> Recipes.revoke(tx, key, event, buyer));
+        return loop.run(Operation.REVOKE_FAN, key, TxMode.READ_WRITE,
+                (tx, a) -> VerificationRecipes.revoke(tx, key, event, buyer, a > 1));
     }
 
     @Override
@@ -248,7 +268,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("event", event);
         Checks.notNull("buyer", buyer);
         ensureOpen();
-        return read(tx -> tx.allowance(event, buyer).map(Rows::verification));
+        return read(r -> r.allowance(event, buyer)).map(Rows::verification);
     }
 
     // ------------------------------------------------------------------ primary sale
@@ -277,8 +297,8 @@ public final class DefaultTicketingClient implements TicketingClient {
         if (combiner != null && section.isGeneralAdmission()) {
             return combiner.hold(section, id, request.buyer(), request.units(), ttl, request.holdId().isPresent());
         }
-        return HoldCall.run(loop, config.bucketSelection(), config.admissionPerBucket(), section, id, request.seat(), request.buyer(),
-                request.units(), ttl);
+        return HoldCall.run(loop, config.bucketSelection(), config.admissionPerBucket(), section, id, request.seat(),
+                request.buyer(), request.units(), ttl, request.holdId().isPresent());
     }
 
     @Override
@@ -286,7 +306,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("hold", hold);
         ensureOpen();
         return loop.run(Operation.RELEASE, Keys.derived("release", hold), TxMode.READ_WRITE,
-                (tx, a) -> Recipes.release(tx, hold));
+                (tx, a) -> LifecycleRecipes.release(tx, hold));
     }
 
     @Override
@@ -294,7 +314,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("hold", hold);
         ensureOpen();
         return loop.run(Operation.CONFIRM, Keys.derived("confirm", hold), TxMode.READ_WRITE,
-                (tx, a) -> Recipes.confirm(tx, hold));
+                (tx, a) -> LifecycleRecipes.confirm(tx, hold));
     }
 
     @Override
@@ -302,7 +322,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("ticket", ticket);
         ensureOpen();
         return loop.run(Operation.REFUND, Keys.derived("refund", ticket), TxMode.READ_WRITE,
-                (tx, a) -> Recipes.refund(tx, ticket));
+                (tx, a) -> LifecycleRecipes.refund(tx, ticket));
     }
 
     @Override
@@ -312,7 +332,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         int expired;
         do {
             expired = loop.run(Operation.EXPIRE_HOLDS, null, TxMode.READ_WRITE,
-                    (tx, a) -> Recipes.expireBatch(tx, BULK_BATCH));
+                    (tx, a) -> LifecycleRecipes.expireBatch(tx, BULK_BATCH));
             total += expired;
         } while (expired == BULK_BATCH && !closed.get());
         return total;
@@ -323,7 +343,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("event", event);
         ensureOpen();
         catalog.require(event);
-        return inBatches(Operation.RELEASE, tx -> Recipes.releaseBatch(tx, event, BULK_BATCH));
+        return inBatches(Operation.RELEASE, tx -> LifecycleRecipes.releaseBatch(tx, event, BULK_BATCH));
     }
 
     @Override
@@ -331,7 +351,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("event", event);
         ensureOpen();
         catalog.require(event);
-        return inBatches(Operation.REFUND, tx -> Recipes.refundBatch(tx, event, BULK_BATCH));
+        return inBatches(Operation.REFUND, tx -> LifecycleRecipes.refundBatch(tx, event, BULK_BATCH));
     }
 
     /** Runs a bulk operation batch after batch until a batch comes back short. */
@@ -366,13 +386,13 @@ public final class DefaultTicketingClient implements TicketingClient {
         ensureOpen();
         ListingId id = request.listingId().orElseGet(() -> ListingId.of(keys.next()));
         OperationKey key = OperationKey.of(id.value());
-        // The cap in basis points is only needed to word a rejection; the store decides with its own rows.
-        EventId event = beforeCall(Operation.LIST_FOR_RESALE, key,
-                () -> read(tx -> tx.ticket(request.ticket()).map(t -> t.event())))
-                .orElseThrow(() -> new NotFoundException("ticket", request.ticket().toString()));
-        int capBps = beforeCall(Operation.LIST_FOR_RESALE, key, () -> catalog.require(event)).row().resaleCapBps();
+        // The cap is read from the catalog (cached) to refuse a high ask before writing; the store derives the same
+        // cap from its own rows, and its constraint is the last line.
         return loop.run(Operation.LIST_FOR_RESALE, key, TxMode.READ_WRITE,
-                (tx, a) -> Recipes.list(tx, id, request.ticket(), request.seller(), request.askMinor(), capBps));
+                (tx, a) -> ResaleRecipes.list(tx, id, request.ticket(), request.seller(), request.askMinor(),
+                        event -> catalog.cached(event).map(e -> OptionalInt.of(e.row().resaleCapBps()))
+                                .orElse(OptionalInt.empty()),
+                        a > 1 || request.listingId().isPresent()));
     }
 
     @Override
@@ -381,7 +401,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("seller", seller);
         ensureOpen();
         return loop.run(Operation.WITHDRAW_LISTING, Keys.derived("withdraw", listing), TxMode.READ_WRITE,
-                (tx, a) -> Recipes.withdraw(tx, listing, seller));
+                (tx, a) -> ResaleRecipes.withdraw(tx, listing, seller));
     }
 
     @Override
@@ -390,7 +410,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("buyer", buyer);
         ensureOpen();
         return loop.run(Operation.BUY_LISTING, Keys.derived("buy", listing, buyer.value()), TxMode.READ_WRITE,
-                (tx, a) -> Recipes.buy(tx, listing, buyer));
+                (tx, a) -> ResaleRecipes.buy(tx, listing, buyer));
     }
 
     @Override
@@ -398,7 +418,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("listing", listing);
         ensureOpen();
         return loop.run(Operation.SETTLE, Keys.derived("settle", listing), TxMode.READ_WRITE,
-                (tx, a) -> Recipes.settle(tx, listing));
+                (tx, a) -> ResaleRecipes.settle(tx, listing));
     }
 
     @Override
@@ -406,7 +426,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("listing", listing);
         ensureOpen();
         return loop.run(Operation.CANCEL_SALE, Keys.derived("cancel-sale", listing), TxMode.READ_WRITE,
-                (tx, a) -> Recipes.cancelSale(tx, listing));
+                (tx, a) -> ResaleRecipes.cancelSale(tx, listing));
     }
 
     // ------------------------------------------------------------------ queries
@@ -418,9 +438,9 @@ public final class DefaultTicketingClient implements TicketingClient {
         ensureOpen();
         SectionState s = catalog.section(event, section);
         if (s.isGeneralAdmission()) {
-            return read(tx -> tx.buckets(event, section).stream().mapToLong(BucketRow::remaining).sum());
+            return read(r -> r.buckets(event, section)).stream().mapToLong(BucketRow::remaining).sum();
         }
-        return read(tx -> tx.seats(event, section).stream().filter(r -> r.state() == SeatState.AVAILABLE).count());
+        return read(r -> r.seats(event, section)).stream().filter(r -> r.state() == SeatState.AVAILABLE).count();
     }
 
     @Override
@@ -432,7 +452,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         if (s.isGeneralAdmission()) {
             throw new InvalidRequestException("section", section + " is general admission and has no seats");
         }
-        return read(tx -> tx.seats(event, section).stream().map(r -> new Seat(r.seat(), r.state())).toList());
+        return read(r -> r.seats(event, section)).stream().map(r -> new Seat(r.seat(), r.state())).toList();
     }
 
     @Override
@@ -445,12 +465,15 @@ public final class DefaultTicketingClient implements TicketingClient {
         if (s.isGeneralAdmission()) {
             throw new InvalidRequestException("section", section + " is general admission and has no seats");
         }
-        return read(tx -> {
-            if (tx.seat(event, section, seat).isEmpty()) {
-                throw new NotFoundException("seat", event.value() + "/" + section.value() + "/"
-                        + seat.value());
+        return loop.run(Operation.QUERY, null, TxMode.READ_ONLY, (tx, a) -> {
+            Reads r = tx.reads();
+            Read<Optional<SeatRow>> row = r.seat(event, section, seat);
+            Read<List<BuyerId>> claims = r.seatClaims(event, section, seat);
+            r.fetch();
+            if (row.get().isEmpty()) {
+                throw new NotFoundException("seat", event.value() + "/" + section.value() + "/" + seat.value());
             }
-            return List.copyOf(tx.seatClaims(event, section, seat));
+            return List.copyOf(claims.get());
         });
     }
 
@@ -458,14 +481,14 @@ public final class DefaultTicketingClient implements TicketingClient {
     public Optional<Hold> findHold(HoldId hold) {
         Checks.notNull("hold", hold);
         ensureOpen();
-        return read(tx -> tx.hold(hold).map(Rows::hold));
+        return read(r -> r.hold(hold)).map(Rows::hold);
     }
 
     @Override
     public Optional<Ticket> findTicket(TicketId ticket) {
         Checks.notNull("ticket", ticket);
         ensureOpen();
-        return read(tx -> tx.ticket(ticket).map(Rows::ticket));
+        return read(r -> r.ticket(ticket)).map(Rows::ticket);
     }
 
     @Override
@@ -474,14 +497,14 @@ public final class DefaultTicketingClient implements TicketingClient {
         Checks.notNull("buyer", buyer);
         ensureOpen();
         catalog.require(event);
-        return read(tx -> tx.ticketsOfOwner(event, buyer).stream().map(Rows::ticket).toList());
+        return read(r -> r.ticketsOfOwner(event, buyer)).stream().map(Rows::ticket).toList();
     }
 
     @Override
     public Optional<Listing> findListing(ListingId listing) {
         Checks.notNull("listing", listing);
         ensureOpen();
-        return read(tx -> tx.listing(listing).map(Rows::listing));
+        return read(r -> r.listing(listing)).map(Rows::listing);
     }
 
     @Override
@@ -519,8 +542,14 @@ public final class DefaultTicketingClient implements TicketingClient {
         }
     }
 
-    private <T> T read(Function<StoreTransaction, T> query) {
-        return loop.run(Operation.QUERY, null, TxMode.READ_ONLY, (tx, a) -> query.apply(tx));
+    /** One snapshot read in a read-only transaction. */
+    private <T> T read(Function<Reads, Read<T>> query) {
+        return loop.run(Operation.QUERY, null, TxMode.READ_ONLY, (tx, a) -> {
+            Reads r = tx.reads();
+            Read<T> value = query.apply(r);
+            r.fetch();
+            return value.get();
+        });
     }
 
     // ------------------------------------------------------------------ lifecycle

@@ -27,10 +27,11 @@ final class HoldCall implements RetryLoop.Attempt<Outcome<Hold>>, RetryLoop.Hook
     private final BuyerId buyer;
     private final int units;
     private final Duration ttl;
+    private final boolean callerChosenId;
     private int bucket = -1;
 
     private HoldCall(SectionState section, BucketSelection selection, int admission, HoldId id,
-                     Optional<SeatId> seat, BuyerId buyer, int units, Duration ttl) {
+                     Optional<SeatId> seat, BuyerId buyer, int units, Duration ttl, boolean callerChosenId) {
         this.section = section;
         this.selection = selection;
         this.admission = admission;
@@ -39,12 +40,15 @@ final class HoldCall implements RetryLoop.Attempt<Outcome<Hold>>, RetryLoop.Hook
         this.buyer = buyer;
         this.units = units;
         this.ttl = ttl;
+        this.callerChosenId = callerChosenId;
     }
 
+    /** @param callerChosenId whether the caller named the hold id (and so may be repeating a hold already made) */
     static Outcome<Hold> run(RetryLoop loop, BucketSelection selection, int admission, SectionState section,
-                             HoldId id, Optional<SeatId> seat, BuyerId buyer, int units, Duration ttl) {
+                             HoldId id, Optional<SeatId> seat, BuyerId buyer, int units, Duration ttl,
+                             boolean callerChosenId) {
         return loop.run(Operation.HOLD, OperationKey.of(id.value()), TxMode.READ_WRITE,
-                new HoldCall(section, selection, admission, id, seat, buyer, units, ttl));
+                new HoldCall(section, selection, admission, id, seat, buyer, units, ttl, callerChosenId));
     }
 
     @Override
@@ -63,6 +67,7 @@ final class HoldCall implements RetryLoop.Attempt<Outcome<Hold>>, RetryLoop.Hook
 
     @Override
     public Outcome<Hold> run(StoreTransaction tx, int attempt) {
-        return Recipes.hold(tx, new Recipes.HoldArgs(section, id, seat, buyer, units, ttl, bucket));
+        return HoldRecipes.hold(tx, new HoldRecipes.HoldArgs(section, id, seat, buyer, units, ttl, bucket,
+                callerChosenId || attempt > 1));
     }
 }

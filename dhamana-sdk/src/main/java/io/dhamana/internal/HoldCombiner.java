@@ -173,13 +173,13 @@ final class HoldCombiner implements AutoCloseable {
             // lane would let every later caller find the lane empty too, one at a time.
             return serveAlone(section, batch.get(0));
         }
-        List<Recipes.BatchMember> members = batch.stream()
-                .map(b -> new Recipes.BatchMember(b.id, b.buyer, b.units, b.ttl, b.mayBeDone)).toList();
+        List<HoldRecipes.BatchMember> members = batch.stream()
+                .map(b -> new HoldRecipes.BatchMember(b.id, b.buyer, b.units, b.ttl, b.mayBeDone)).toList();
         boolean interrupted = Thread.interrupted();
         List<Outcome<Hold>> outcomes;
         try {
             outcomes = batches.run(Operation.HOLD, null, TxMode.READ_WRITE,
-                    (tx, attempt) -> Recipes.holdBatch(tx, section, bucket, members, attempt));
+                    (tx, attempt) -> HoldRecipes.holdBatch(tx, section, bucket, members, attempt));
         } catch (RuntimeException e) {
             // Still inside the lane, so each member gets its own outcome (or its own error) and callers arriving
             // meanwhile keep queueing for the next batch.
@@ -210,8 +210,8 @@ final class HoldCombiner implements AutoCloseable {
     private boolean serveAlone(SectionState section, Member m) {
         boolean interrupted = Thread.interrupted();
         try {
-            m.outcome = HoldCall.run(singles, config.bucketSelection(), config.admissionPerBucket(), section, m.id, Optional.empty(), m.buyer,
-                    m.units, m.ttl);
+            m.outcome = HoldCall.run(singles, config.bucketSelection(), config.admissionPerBucket(), section, m.id,
+                    Optional.empty(), m.buyer, m.units, m.ttl, m.mayBeDone);
         } catch (RuntimeException e) {
             m.failure = e;
         }

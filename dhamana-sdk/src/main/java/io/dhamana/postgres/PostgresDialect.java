@@ -8,6 +8,7 @@ import io.dhamana.spi.TxMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,18 +53,17 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public void begin(Connection connection, TxMode mode) throws SQLException {
+    public List<String> opening(TxMode mode) {
         PostgresIsolation level = effective(mode);
         if (presetOnConnections && level == isolation) {
-            return;
+            return List.of();
         }
-        // SET TRANSACTION only affects the transaction it opens (pgjdbc sends BEGIN with it): the same as
+        // SET TRANSACTION only affects the transaction it opens (pgjdbc sends BEGIN ahead of it): the same as
         // BEGIN ISOLATION LEVEL, and nothing leaks into the session of a caller's pooled connection. SET LOCAL
-        // likewise ends with the transaction; both go in one round trip.
-        try (Statement st = connection.createStatement()) {
-            st.execute("SET TRANSACTION ISOLATION LEVEL " + level.sql()
-                    + (level == PostgresIsolation.SERIALIZABLE ? "; SET LOCAL " + NO_SEQUENTIAL_SCANS : ""));
-        }
+        // likewise ends with the transaction. Both ride with the transaction's first round.
+        return level == PostgresIsolation.SERIALIZABLE
+                ? List.of("SET TRANSACTION ISOLATION LEVEL " + level.sql(), "SET LOCAL " + NO_SEQUENTIAL_SCANS)
+                : List.of("SET TRANSACTION ISOLATION LEVEL " + level.sql());
     }
 
     /**

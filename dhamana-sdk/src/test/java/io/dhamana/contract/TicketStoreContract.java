@@ -162,7 +162,7 @@ public abstract class TicketStoreContract {
 
         List<io.dhamana.spi.BucketRow> rows = store().inTransaction(TxMode.READ_ONLY, tx -> {
             List<io.dhamana.spi.BucketRow> out = new ArrayList<>();
-            tx.scanBuckets(Optional.of(e), out::add);
+            tx.scan(io.dhamana.spi.Table.BUCKETS, Optional.of(e), out::add);
             return out;
         });
         List<Integer> indexes = new ArrayList<>();
@@ -498,7 +498,7 @@ public abstract class TicketStoreContract {
         record Verdict(HoldStatus status, int units, int tickets, long confirms, long expiries, long paidMinor) {}
         Map<HoldId, Verdict> rows = store().inTransaction(TxMode.READ_ONLY, tx -> {
             Map<String, long[]> ops = new HashMap<>(); // subject -> {confirms, expiries}
-            tx.scanOperations(Optional.of(race), op -> {
+            tx.scan(io.dhamana.spi.Table.OPERATIONS, Optional.of(race), op -> {
                 long[] c = ops.computeIfAbsent(op.subject(), k -> new long[2]);
                 if (op.operation() == Operation.CONFIRM) {
                     c[0]++;
@@ -508,12 +508,12 @@ public abstract class TicketStoreContract {
             });
             Map<String, Long> paid = new HashMap<>();
             Map<OperationKey, String> confirmSubjects = new HashMap<>();
-            tx.scanOperations(Optional.of(race), op -> {
+            tx.scan(io.dhamana.spi.Table.OPERATIONS, Optional.of(race), op -> {
                 if (op.operation() == Operation.CONFIRM) {
                     confirmSubjects.put(op.key(), op.subject());
                 }
             });
-            tx.scanMoney(Optional.of(race), m -> {
+            tx.scan(io.dhamana.spi.Table.MONEY, Optional.of(race), m -> {
                 String subject = confirmSubjects.get(m.operation());
                 if (subject != null && m.amountMinor() > 0) {
                     paid.merge(subject, m.amountMinor(), Long::sum);
@@ -521,9 +521,10 @@ public abstract class TicketStoreContract {
             });
             Map<HoldId, Verdict> out = new HashMap<>();
             for (HoldId h : holds) {
-                var row = tx.hold(h).orElseThrow();
+                var row = io.dhamana.testkit.Reading.read(tx, r -> r.hold(h)).orElseThrow();
                 long[] c = ops.getOrDefault(h.toString(), new long[2]);
-                out.put(h, new Verdict(row.status(), row.units(), tx.ticketsOfHold(h).size(), c[0], c[1],
+                out.put(h, new Verdict(row.status(), row.units(),
+                        io.dhamana.testkit.Reading.read(tx, r -> r.ticketsOfHold(h)).size(), c[0], c[1],
                         paid.getOrDefault(h.toString(), 0L)));
             }
             return out;
@@ -612,12 +613,12 @@ public abstract class TicketStoreContract {
         }
         long expiries = store().inTransaction(TxMode.READ_ONLY, tx -> {
             long[] n = new long[1];
-            tx.scanOperations(Optional.of(lapse), op -> n[0] += op.operation() == Operation.EXPIRE_HOLDS ? 1 : 0);
+            tx.scan(io.dhamana.spi.Table.OPERATIONS, Optional.of(lapse), op -> n[0] += op.operation() == Operation.EXPIRE_HOLDS ? 1 : 0);
             return n[0];
         });
         long expired = store().inTransaction(TxMode.READ_ONLY, tx -> {
             long[] n = new long[1];
-            tx.scanHolds(Optional.of(lapse), h -> n[0] += h.status() == HoldStatus.EXPIRED ? 1 : 0);
+            tx.scan(io.dhamana.spi.Table.HOLDS, Optional.of(lapse), h -> n[0] += h.status() == HoldStatus.EXPIRED ? 1 : 0);
             return n[0];
         });
         assertThat(expired).isEqualTo(holds);
@@ -761,7 +762,7 @@ public abstract class TicketStoreContract {
                 .generalAdmission("ga", 10, 2, 1_000).build());
         List<EventRow> rows = store().inTransaction(TxMode.READ_ONLY, tx -> {
             List<EventRow> out = new ArrayList<>();
-            tx.scanEvents(r -> {
+            tx.scan(io.dhamana.spi.Table.EVENTS, java.util.Optional.empty(), r -> {
                 if (r.id().value().startsWith(show.value() + "-scan-")) {
                     out.add(r);
                 }
@@ -772,7 +773,7 @@ public abstract class TicketStoreContract {
                 new EventRow(second, "Scan two", 6, 12_345));
         List<EventRow> all = store().inTransaction(TxMode.READ_ONLY, tx -> {
             List<EventRow> out = new ArrayList<>();
-            tx.scanEvents(out::add);
+            tx.scan(io.dhamana.spi.Table.EVENTS, java.util.Optional.empty(), out::add);
             return out;
         });
         assertThat(all).contains(new EventRow(show, "Contract show", 4, 11_000))

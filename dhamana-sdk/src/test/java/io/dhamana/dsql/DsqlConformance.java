@@ -165,14 +165,8 @@ final class DsqlConformance {
                     }
                 }
                 case "commit" -> {
-                    boolean ok = false;
-                    try {
-                        Object r = call(m, args);
-                        ok = true;
-                        return r;
-                    } finally {
-                        end(ok);
-                    }
+                    commitNow();
+                    return null;
                 }
                 case "setAutoCommit" -> {
                     boolean on = (Boolean) args[0];
@@ -219,10 +213,23 @@ final class DsqlConformance {
             }
         }
 
+        /** Commits the open transaction, from {@code Connection.commit()} or a {@code COMMIT} sent in a pipeline. */
+        void commitNow() throws SQLException {
+            boolean ok = false;
+            try {
+                real.commit();
+                ok = true;
+            } finally {
+                end(ok);
+            }
+        }
+
         private void check(String sql) throws SQLException {
-            List<String> refused = DsqlRules.violations(sql);
-            if (!refused.isEmpty()) {
-                throw refuse("0A000", refused.get(0), sql);
+            for (String statement : split(sql)) {
+                List<String> refused = DsqlRules.violations(statement);
+                if (!refused.isEmpty()) {
+                    throw refuse("0A000", refused.get(0), statement);
+                }
             }
         }
 
@@ -307,6 +314,11 @@ final class DsqlConformance {
         private final Statement real;
         private final String prepared;
         private long paramBytes;
+        /** The parameters bound so far, to bind again on the pipeline's statements without its COMMIT. */
+        private final List<Object[]> binds = new ArrayList<>();
+        /** The answers of a pipeline (several statements in one text), held for the caller to walk. */
+        private List<Object> answers;
+        private int answer;
 
         StatementHandler(ConnectionHandler connection, Statement real, String prepared) {
             this.connection = connection;
@@ -320,15 +332,39 @@ final class DsqlConformance {
             if (prepared != null && name.startsWith("set") && args != null && args.length >= 2
                     && args[0] instanceof Integer) {
                 paramBytes += size(name, args[1]);
+                binds.add(new Object[] {m, args});
             } else if (name.equals("clearParameters")) {
                 paramBytes = 0;
+                binds.clear();
             } else if (name.equals("addBatch") || name.equals("executeBatch")) {
                 throw refuse("0A000", "JDBC batches are not used with DSQL", name);
+            }
+            if (answers != null) {
+                switch (name) {
+                    case "getResultSet" -> {
+                        return answers.get(answer) instanceof ResultSet rs ? rs : null;
+                    }
+                    case "getUpdateCount" -> {
+                        return answers.get(answer) instanceof Long n ? (int) (long) n : -1;
+                    }
+                    case "getMoreResults" -> {
+                        answer = Math.min(answer + 1, answers.size());
+                        return answer < answers.size() && answers.get(answer) instanceof ResultSet;
+                    }
+                    default -> { }
+                }
+                if (answer >= answers.size() && (name.equals("getResultSet") || name.equals("getUpdateCount"))) {
+                    return name.equals("getUpdateCount") ? -1 : null;
+                }
             }
             if (!name.startsWith("execute")) {
                 return call(m, args);
             }
             String sql = prepared != null ? prepared : (String) args[0];
+            List<String> statements = split(sql);
+            if (prepared != null && statements.size() > 1 && name.equals("execute")) {
+                return pipeline(statements);
+            }
             Tx t = connection.before(sql, paramBytes);
             boolean ok = false;
             try {
@@ -358,6 +394,58 @@ final class DsqlConformance {
             } finally {
                 connection.after(ok);
             }
+        }
+
+        /**
+         * Several statements in one text, as the store sends a round of reads or its writes: each statement is
+         * checked and counted as DSQL would (the statement that crosses a limit fails, and the transaction with it);
+         * a trailing {@code COMMIT} is run only once every statement before it has passed. The statements go to the
+         * server in one flush and the COMMIT in a second, so the stand-in is not where round trips are counted.
+         */
+        private boolean pipeline(List<String> statements) throws Throwable {
+            boolean commit = statements.get(statements.size() - 1).strip().equalsIgnoreCase("COMMIT");
+            List<String> work = commit ? statements.subList(0, statements.size() - 1) : statements;
+            Tx t = null;
+            long bytes = paramBytes; // the pipeline's parameters, counted once, with its first modifying statement
+            for (String s : work) {
+                boolean modifies = DsqlRules.modifies(s);
+                t = connection.before(s, modifies ? bytes : 0);
+                if (modifies) {
+                    bytes = 0;
+                }
+            }
+            List<Object> out = new ArrayList<>(work.size());
+            PreparedStatement ps = (PreparedStatement) real;
+            if (commit) {
+                // The same parameters, without the COMMIT: a statement of the work alone, committed once it passed.
+                ps = connection.real.prepareStatement(String.join(";\n", work));
+                for (Object[] bind : binds) {
+                    call((Method) bind[0], (Object[]) bind[1], ps);
+                }
+            }
+            boolean rows = ps.execute();
+            for (String s : work) {
+                if (rows) {
+                    ResultSet rs = ps.getResultSet();
+                    ResultSet cached = cache(rs);
+                    if (DsqlRules.modifies(s)) {
+                        connection.rows(t, s, ((Cached) Proxy.getInvocationHandler(cached)).rows.size());
+                    }
+                    out.add(cached);
+                } else {
+                    long n = ps.getUpdateCount();
+                    connection.rows(t, s, n);
+                    out.add(n);
+                }
+                rows = ps.getMoreResults();
+            }
+            if (commit) {
+                ps.close();
+                connection.commitNow();
+            }
+            answers = out;
+            answer = 0;
+            return !out.isEmpty() && out.get(0) instanceof ResultSet;
         }
 
         /** Rows of {@code INSERT ... RETURNING} are counted as they are read (each statement returns one). */
@@ -402,5 +490,90 @@ final class DsqlConformance {
             }
             return String.valueOf(value).length();
         }
+    }
+
+    /** The statements of a text, split at semicolons outside string literals. */
+    static List<String> split(String sql) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                quoted = !quoted;
+            }
+            if (c == ';' && !quoted) {
+                if (!current.toString().isBlank()) {
+                    out.add(current.toString().strip());
+                }
+                current.setLength(0);
+            } else {
+                current.append(c);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString().strip());
+        }
+        return out;
+    }
+
+    /** A result set read to its end and held, so the statement's next answer can be fetched first. */
+    private static final class Cached implements InvocationHandler {
+        final List<Object[]> rows = new ArrayList<>();
+        private int row = -1;
+        private boolean lastNull;
+
+        Cached(ResultSet rs) throws SQLException {
+            java.sql.ResultSetMetaData md = rs.getMetaData();
+            int n = md.getColumnCount();
+            while (rs.next()) {
+                Object[] values = new Object[n];
+                for (int c = 1; c <= n; c++) {
+                    String type = md.getColumnTypeName(c);
+                    values[c - 1] = type.equalsIgnoreCase("timestamptz")
+                            ? rs.getObject(c, java.time.OffsetDateTime.class) : rs.getObject(c);
+                }
+                rows.add(values);
+            }
+            rs.close();
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method m, Object[] args) throws SQLException {
+            switch (m.getName()) {
+                case "next" -> {
+                    row++;
+                    return row < rows.size();
+                }
+                case "close" -> {
+                    return null;
+                }
+                case "isClosed" -> {
+                    return false;
+                }
+                case "wasNull" -> {
+                    return lastNull;
+                }
+                default -> { }
+            }
+            if (m.getName().startsWith("get") && args != null && args.length >= 1 && args[0] instanceof Integer c) {
+                Object v = rows.get(row)[c - 1];
+                lastNull = v == null;
+                return switch (m.getName()) {
+                    case "getString" -> v == null ? null : v.toString();
+                    case "getInt" -> v == null ? 0 : ((Number) v).intValue();
+                    case "getLong" -> v == null ? 0L : ((Number) v).longValue();
+                    case "getBoolean" -> v != null && (Boolean) v;
+                    case "getObject" -> args.length == 2 ? ((Class<?>) args[1]).cast(v) : v;
+                    default -> throw new SQLException("the stand-in's held result set has no " + m.getName());
+                };
+            }
+            throw new SQLException("the stand-in's held result set has no " + m.getName());
+        }
+    }
+
+    private static ResultSet cache(ResultSet rs) throws SQLException {
+        return (ResultSet) Proxy.newProxyInstance(DsqlConformance.class.getClassLoader(),
+                new Class<?>[] {ResultSet.class}, new Cached(rs));
     }
 }

@@ -7,7 +7,10 @@ import io.dhamana.Operation;
 import io.dhamana.OperationKey;
 import io.dhamana.SeatId;
 import io.dhamana.SectionId;
-import io.dhamana.spi.NewHold;
+import io.dhamana.spi.HoldRow;
+import io.dhamana.spi.Read;
+import io.dhamana.spi.Reads;
+import io.dhamana.HoldStatus;
 import io.dhamana.spi.OperationRow;
 import io.dhamana.spi.SectionRow;
 import io.dhamana.spi.StoreTransaction;
@@ -15,6 +18,9 @@ import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TxMode;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
@@ -45,8 +51,12 @@ public final class NaiveCountThenInsert {
     /** Buys {@code units} of a general-admission section the naive way; true if the app believed it succeeded. */
     public boolean holdUnits(EventId event, SectionId section, BuyerId buyer, int units) {
         return store.inTransaction(TxMode.READ_WRITE, tx -> {
-            SectionRow s = section(tx, event, section);
-            long taken = tx.activeUnits(event, section); // a read: protects nothing
+            Reads r = tx.reads();
+            Read<List<SectionRow>> sections = r.sections(event);
+            Read<Long> active = r.activeUnits(event, section);
+            r.fetch();
+            SectionRow s = section(sections.get(), event, section);
+            long taken = active.get(); // a read: protects nothing
             pause();
             if (taken + units > s.capacity()) {
                 return false;
@@ -59,8 +69,12 @@ public final class NaiveCountThenInsert {
     /** Buys one named seat the naive way; true if the app believed it succeeded. */
     public boolean holdSeat(EventId event, SectionId section, SeatId seat, BuyerId buyer) {
         return store.inTransaction(TxMode.READ_WRITE, tx -> {
-            SectionRow s = section(tx, event, section);
-            long claims = tx.seatClaims(event, section, seat).size(); // a read: protects nothing
+            Reads r = tx.reads();
+            Read<List<SectionRow>> sections = r.sections(event);
+            Read<List<BuyerId>> holders = r.seatClaims(event, section, seat);
+            r.fetch();
+            SectionRow s = section(sections.get(), event, section);
+            long claims = holders.get().size(); // a read: protects nothing
             pause();
             if (claims > 0) {
                 return false;
@@ -70,17 +84,18 @@ public final class NaiveCountThenInsert {
         });
     }
 
-    private static SectionRow section(StoreTransaction tx, EventId event, SectionId section) {
-        return tx.sections(event).stream().filter(r -> r.section().equals(section)).findFirst()
+    private static SectionRow section(List<SectionRow> sections, EventId event, SectionId section) {
+        return sections.stream().filter(r -> r.section().equals(section)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no section " + section + " in " + event));
     }
 
     private void insert(StoreTransaction tx, SectionRow s, Optional<SeatId> seat, BuyerId buyer, int units) {
         HoldId id = HoldId.of(UUID.randomUUID());
-        tx.insertOperation(new OperationRow(OperationKey.of(id.value()), Operation.HOLD, s.event(), id.toString(),
-                buyer.value(), units, 0));
-        tx.insertHold(new NewHold(id, s.event(), s.section(), seat, buyer, units, seat.isPresent() ? -1 : 0,
-                Duration.ofMinutes(10), s.faceValueMinor()));
+        Instant now = tx.now().truncatedTo(ChronoUnit.MICROS);
+        tx.writes().insertOperation(new OperationRow(OperationKey.of(id.value()), Operation.HOLD, s.event(),
+                id.toString(), buyer.value(), units, 0));
+        tx.writes().insertHold(new HoldRow(id, s.event(), s.section(), seat, buyer, units, seat.isPresent() ? -1 : 0,
+                HoldStatus.HELD, now, now.plus(Duration.ofMinutes(10)), s.faceValueMinor()));
     }
 
     private void pause() {

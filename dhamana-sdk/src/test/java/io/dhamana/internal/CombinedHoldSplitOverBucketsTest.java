@@ -1,5 +1,6 @@
 package io.dhamana.internal;
 
+import io.dhamana.testkit.Reading;
 import io.dhamana.AuditReport;
 import io.dhamana.BucketSelection;
 import io.dhamana.BuyerId;
@@ -43,8 +44,8 @@ class CombinedHoldSplitOverBucketsTest {
                 // 6 units over 3 buckets of 2.
                 client.createEvent(EventSpec.builder(SHOW).perBuyerCap(4).generalAdmission("ga", 6, 3, 100).build());
                 SectionState section = new SectionState(
-                        engine.inTransaction(TxMode.READ_ONLY, tx -> tx.event(SHOW)).orElseThrow(),
-                        engine.inTransaction(TxMode.READ_ONLY, tx -> tx.sections(SHOW)).get(0));
+                        engine.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.event(SHOW))).orElseThrow(),
+                        engine.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.sections(SHOW))).get(0));
                 // Three buyers whose holds all queue on the same bucket's lane.
                 List<BuyerId> sameLane = new ArrayList<>();
                 int lane = section.chooseBucket(BucketSelection.BUYER_AFFINITY, BuyerId.of("b-0"), 1, -1);

@@ -1,5 +1,7 @@
 package io.dhamana.internal;
 
+import io.dhamana.testkit.Reading;
+import io.dhamana.ConflictException;
 import io.dhamana.AuditReport;
 import io.dhamana.BuyerId;
 import io.dhamana.EventId;
@@ -17,7 +19,6 @@ import io.dhamana.engine.EngineStore;
 import io.dhamana.spi.AllowanceRow;
 import io.dhamana.spi.BucketRow;
 import io.dhamana.spi.HoldRow;
-import io.dhamana.spi.NewHold;
 import io.dhamana.spi.OperationRow;
 import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.StoreDump;
@@ -40,6 +41,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * One combined transaction serving several holds: each member gets its own outcome, refusals write nothing. The same
@@ -61,9 +63,9 @@ class HoldBatchTest {
             SectionId ga = SectionId.of("ga");
             gaEvent(client, e, 2, "a", "b", "c", "d");
             SectionState section = new SectionState(
-                    store.inTransaction(TxMode.READ_ONLY, tx -> tx.event(e)).orElseThrow(),
-                    store.inTransaction(TxMode.READ_ONLY, tx -> tx.sections(e)).get(0));
-            List<Recipes.BatchMember> members = List.of(
+                    store.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.event(e))).orElseThrow(),
+                    store.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.sections(e))).get(0));
+            List<HoldRecipes.BatchMember> members = List.of(
                     member("a", 2),    // fits
                     member("bot", 1),  // never verified
                     member("b", 3),    // fits: bucket 0 is full now, bucket 1 has 3
@@ -72,10 +74,11 @@ class HoldBatchTest {
                     member("d", 1));   // nothing left anywhere
             List<String> before = StoreDump.of(store);
             Map<BuyerId, AllowanceRow> allowancesBefore = allowances(store, e);
-            List<BucketRow> bucketsBefore = store.inTransaction(TxMode.READ_ONLY, tx -> tx.buckets(e, ga));
+            List<BucketRow> bucketsBefore = store.inTransaction(TxMode.READ_ONLY,
+                    tx -> Reading.read(tx, r -> r.buckets(e, ga)));
 
             List<Outcome<Hold>> outcomes = store.inTransaction(TxMode.READ_WRITE,
-                    tx -> Recipes.holdBatch(tx, section, 0, members));
+                    tx -> HoldRecipes.holdBatch(tx, section, 0, members, 1));
 
             assertThat(outcomes.get(0).isOk()).isTrue();
             assertThat(outcomes.get(1).rejectionIfAny()).get().isInstanceOf(Rejection.NotVerified.class);
@@ -89,9 +92,10 @@ class HoldBatchTest {
             for (int refused : new int[] {1, 3, 5}) {
                 HoldId id = members.get(refused).id();
                 store.inTransaction(TxMode.READ_ONLY, tx -> {
-                    assertThat(tx.hold(id)).as("hold row of refused member %s", id).isEmpty();
-                    assertThat(tx.operation(OperationKey.of(id.value()))).as("log row of refused member %s", id)
-                            .isEmpty();
+                    Optional<HoldRow> holdRow = Reading.read(tx, r -> r.hold(id));
+                    Optional<OperationRow> logRow = Reading.read(tx, r -> r.operation(OperationKey.of(id.value())));
+                    assertThat(holdRow).as("hold row of refused member %s", id).isEmpty();
+                    assertThat(logRow).as("log row of refused member %s", id).isEmpty();
                     return null;
                 });
             }
@@ -104,8 +108,9 @@ class HoldBatchTest {
             List<String> expectedRemoved = new ArrayList<>();
             int[][] served = {{0, 0}, {2, 1}, {4, 0}}; // member, bucket
             for (int[] m : served) {
-                Recipes.BatchMember member = members.get(m[0]);
-                HoldRow row = store.inTransaction(TxMode.READ_ONLY, tx -> tx.hold(member.id())).orElseThrow();
+                HoldRecipes.BatchMember member = members.get(m[0]);
+                HoldRow row = store.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.hold(member.id())))
+                        .orElseThrow();
                 assertThat(List.of(row.buyer(), row.units(), row.bucket(), row.status()))
                         .containsExactly(member.buyer(), member.units(), m[1], HoldStatus.HELD);
                 expectedAdded.add(row.toString());
@@ -140,81 +145,66 @@ class HoldBatchTest {
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("stores")
-    void aBatchInsertNamingOneHoldTwiceInsertsItOnceForTheFirst(Supplier<TicketStore> stores) {
-        try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
-            EventId e = EventId.of("twice");
-            SectionId ga = SectionId.of("ga");
-            gaEvent(client, e, 1);
-            HoldId id = HoldId.of(UUID.randomUUID());
-            HoldId other = HoldId.of(UUID.randomUUID());
-            List<NewHold> holds = List.of(newHold(id, e, ga, "a"), newHold(id, e, ga, "b"), newHold(other, e, ga, "c"));
-
-            List<Optional<HoldRow>> rows = store.inTransaction(TxMode.READ_WRITE, tx -> tx.insertHolds(holds));
-
-            assertThat(rows.get(0)).get().extracting(HoldRow::buyer).isEqualTo(BuyerId.of("a"));
-            assertThat(rows.get(1)).as("the same id again, in the same statement").isEmpty();
-            assertThat(rows.get(2)).isPresent();
-            Optional<HoldRow> stored = store.inTransaction(TxMode.READ_ONLY, tx -> tx.hold(id));
-            assertThat(stored).get().extracting(HoldRow::buyer).isEqualTo(BuyerId.of("a"));
-        }
-    }
-
-    @ParameterizedTest(name = "on {0}")
-    @MethodSource("stores")
-    void aBatchOfLogRowsInsertsEachKeyOnceAndReportsTheOnesAlreadyDone(Supplier<TicketStore> stores) {
+    void aGatheredInsertOfLogRowsWithOneKeyTakenFailsWholeAsAConflict(Supplier<TicketStore> stores) {
         try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
             EventId e = EventId.of("log");
             gaEvent(client, e, 1);
             OperationKey done = OperationKey.of(UUID.randomUUID());
             OperationKey fresh = OperationKey.of(UUID.randomUUID());
             OperationKey other = OperationKey.of(UUID.randomUUID());
-            store.inTransaction(TxMode.READ_WRITE, tx -> tx.insertOperation(logRow(done, e, "earlier")));
-
-            boolean[] inserted = store.inTransaction(TxMode.READ_WRITE, tx -> tx.insertOperations(List.of(
-                    logRow(fresh, e, "first"), logRow(done, e, "again"), logRow(fresh, e, "second"),
-                    logRow(other, e, "other"))));
-
-            assertThat(inserted).containsExactly(true, false, false, true);
-            store.inTransaction(TxMode.READ_ONLY, tx -> {
-                assertThat(tx.operation(fresh)).get().extracting(OperationRow::subject).isEqualTo("first");
-                assertThat(tx.operation(done)).get().extracting(OperationRow::subject).isEqualTo("earlier");
-                assertThat(tx.operation(other)).isPresent();
+            store.inTransaction(TxMode.READ_WRITE, tx -> {
+                tx.writes().insertOperation(logRow(done, e, "earlier"));
                 return null;
             });
+            List<String> before = StoreDump.of(store);
+
+            // One statement on PostgreSQL (the rows are gathered), one step each on the engine: strict either way.
+            assertThatThrownBy(() -> store.inTransaction(TxMode.READ_WRITE, tx -> {
+                tx.writes().insertOperation(logRow(fresh, e, "first"));
+                tx.writes().insertOperation(logRow(done, e, "again"));
+                tx.writes().insertOperation(logRow(other, e, "other"));
+                return null;
+            })).isInstanceOf(ConflictException.class);
+
+            assertThat(StoreDump.of(store)).isEqualTo(before);
         }
     }
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("stores")
-    void aBatchOfChargesJudgesEachBuyerByItsOwnGuard(Supplier<TicketStore> stores) {
+    void aGuardedWriteWhoseGuardDoesNotHoldFailsTheTransactionAndWritesNothing(Supplier<TicketStore> stores) {
         try (TicketStore store = stores.get(); TicketingClient client = clientOn(store)) {
             EventId e = EventId.of("charges");
-            gaEvent(client, e, 1, "a", "b", "c");
-            List<BuyerId> buyers = Stream.of("a", "bot", "b", "c").map(BuyerId::of).toList();
+            gaEvent(client, e, 1, "a", "b");
+            List<String> before = StoreDump.of(store);
 
-            boolean[] charged = store.inTransaction(TxMode.READ_WRITE,
-                    tx -> tx.chargeAllowances(e, buyers, new int[] {2, 1, 4, 3}));
-            // A buyer named twice is charged in turn: the second charge of a is over its cap.
-            boolean[] again = store.inTransaction(TxMode.READ_WRITE, tx -> tx.chargeAllowances(e,
-                    List.of(BuyerId.of("b"), BuyerId.of("a"), BuyerId.of("b"), BuyerId.of("a")),
-                    new int[] {1, 1, 2, 1}));
+            // b's cap is 3: the second charge's guard fails when applied, after a's charge and b's first.
+            assertThatThrownBy(() -> store.inTransaction(TxMode.READ_WRITE, tx -> {
+                tx.writes().chargeAllowance(e, BuyerId.of("a"), 2);
+                tx.writes().chargeAllowance(e, BuyerId.of("b"), 2);
+                tx.writes().chargeAllowance(e, BuyerId.of("b"), 2);
+                return null;
+            })).isInstanceOfSatisfying(ConflictException.class,
+                    c -> assertThat(c.getMessage()).as(c.getMessage()).contains("no longer held"));
+            assertThat(StoreDump.of(store)).as("the COMMIT sent behind the failed guard did not commit")
+                    .isEqualTo(before);
 
-            assertThat(charged).containsExactly(true, false, false, true);
-            assertThat(again).containsExactly(true, true, true, false);
-            store.inTransaction(TxMode.READ_ONLY, tx -> {
-                assertThat(tx.allowance(e, BuyerId.of("a"))).get().extracting(AllowanceRow::used).isEqualTo(3);
-                assertThat(tx.allowance(e, BuyerId.of("b"))).get().extracting(AllowanceRow::used).isEqualTo(3);
-                assertThat(tx.allowance(e, BuyerId.of("c"))).get().extracting(AllowanceRow::used).isEqualTo(3);
-                assertThat(tx.allowance(e, BuyerId.of("bot"))).isEmpty();
+            store.inTransaction(TxMode.READ_WRITE, tx -> {
+                tx.writes().chargeAllowance(e, BuyerId.of("a"), 2);
+                tx.writes().chargeAllowance(e, BuyerId.of("b"), 1);
+                tx.writes().chargeAllowance(e, BuyerId.of("b"), 2);
                 return null;
             });
+            Map<BuyerId, AllowanceRow> after = allowances(store, e);
+            assertThat(after.get(BuyerId.of("a")).used()).isEqualTo(2);
+            assertThat(after.get(BuyerId.of("b")).used()).isEqualTo(3);
         }
     }
 
     private static Map<BuyerId, AllowanceRow> allowances(TicketStore store, EventId e) {
         return store.inTransaction(TxMode.READ_ONLY, tx -> {
             Map<BuyerId, AllowanceRow> rows = new HashMap<>();
-            tx.scanAllowances(Optional.of(e), r -> rows.put(r.buyer(), r));
+            tx.scan(io.dhamana.spi.Table.ALLOWANCES, Optional.of(e), r -> rows.put(r.buyer(), r));
             return rows;
         });
     }
@@ -241,11 +231,7 @@ class HoldBatchTest {
         return TicketingClient.builder().store(store).expirySweepInterval(Duration.ZERO).build();
     }
 
-    private static NewHold newHold(HoldId id, EventId e, SectionId ga, String buyer) {
-        return new NewHold(id, e, ga, Optional.empty(), BuyerId.of(buyer), 1, 0, Duration.ofMinutes(5), 500);
-    }
-
-    private static Recipes.BatchMember member(String buyer, int units) {
-        return new Recipes.BatchMember(HoldId.of(UUID.randomUUID()), BuyerId.of(buyer), units, Duration.ofMinutes(5));
+    private static HoldRecipes.BatchMember member(String buyer, int units) {
+        return new HoldRecipes.BatchMember(HoldId.of(UUID.randomUUID()), BuyerId.of(buyer), units, Duration.ofMinutes(5));
     }
 }

@@ -1,5 +1,6 @@
 package io.dhamana.internal;
 
+import io.dhamana.testkit.Reading;
 import io.dhamana.BucketSelection;
 import io.dhamana.BuyerId;
 import io.dhamana.EventId;
@@ -31,8 +32,8 @@ final class Lanes {
     /** {@code n} verified buyers of the event's first section whose holds all land in the same bucket's lane. */
     static List<BuyerId> sameLane(EngineStore engine, TicketingClient admin, EventId event, int n) {
         SectionState section = new SectionState(
-                engine.inTransaction(TxMode.READ_ONLY, tx -> tx.event(event)).orElseThrow(),
-                engine.inTransaction(TxMode.READ_ONLY, tx -> tx.sections(event)).get(0));
+                engine.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.event(event))).orElseThrow(),
+                engine.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.sections(event))).get(0));
         int lane = section.chooseBucket(BucketSelection.BUYER_AFFINITY, BuyerId.of("b-0"), 1, -1);
         List<BuyerId> out = new ArrayList<>();
         for (int i = 0; out.size() < n; i++) {

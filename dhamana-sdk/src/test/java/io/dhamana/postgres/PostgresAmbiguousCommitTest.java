@@ -51,8 +51,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PostgresAmbiguousCommitTest {
     private static final String SCHEMA = "ambiguous_commit";
     private static final SectionId FLOOR = SectionId.of("floor");
-    /** The statement that takes stock: by then the hold's log row, hold row and allowance are written. */
-    private static final String TAKE_STOCK = "SET remaining = remaining -";
+    /** The statement that takes stock, sent with the hold's other writes and its COMMIT. */
+    private static final String TAKE_STOCK = "stock_bucket SET remaining = CASE";
 
     /** Who repeats the call after the connection was lost. */
     enum Recovery {
@@ -154,7 +154,7 @@ class PostgresAmbiguousCommitTest {
             assertThat(operations(show, Operation.CONFIRM)).hasSize(1);
             List<MoneyEntry> money = store.inTransaction(TxMode.READ_ONLY, tx -> {
                 List<MoneyEntry> legs = new ArrayList<>();
-                tx.scanMoney(Optional.of(show), legs::add);
+                tx.scan(io.dhamana.spi.Table.MONEY, Optional.of(show), legs::add);
                 return legs;
             });
             assertThat(money).hasSize(2);
@@ -192,7 +192,7 @@ class PostgresAmbiguousCommitTest {
     private List<OperationRow> operations(EventId event, Operation kind) {
         return store.inTransaction(TxMode.READ_ONLY, tx -> {
             List<OperationRow> rows = new ArrayList<>();
-            tx.scanOperations(Optional.of(event), op -> {
+            tx.scan(io.dhamana.spi.Table.OPERATIONS, Optional.of(event), op -> {
                 if (op.operation() == kind) {
                     rows.add(op);
                 }

@@ -1,5 +1,6 @@
 package io.dhamana.postgres;
 
+import io.dhamana.testkit.Reading;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dhamana.AuditReport;
@@ -231,31 +232,33 @@ class PostgresStoreTest {
                     .id()).value().get(0);
             Ticket ga = client.confirm(client.hold(HoldRequest.units(show, FLOOR, fan, 1)).value().id()).value()
                     .get(0);
-            seatTicket = store.inTransaction(TxMode.READ_ONLY, tx -> tx.ticket(seat.id()).orElseThrow());
-            gaTicket = store.inTransaction(TxMode.READ_ONLY, tx -> tx.ticket(ga.id()).orElseThrow());
+            seatTicket = store.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.ticket(seat.id())))
+                    .orElseThrow();
+            gaTicket = store.inTransaction(TxMode.READ_ONLY, tx -> Reading.read(tx, r -> r.ticket(ga.id())))
+                    .orElseThrow();
         }
         List<String> before = StoreDump.of(store);
 
-        assertRefusedBy(Constraint.STOCK_NOT_NEGATIVE, tx -> {
-            tx.returnUnits(show, FLOOR, 0, -1_000);
-            return null;
-        });
-        assertRefusedBy(Constraint.ALLOWANCE_WITHIN_CAP, tx -> tx.creditAllowance(show, fan, -100));
+        assertRefusedBy(Constraint.STOCK_NOT_NEGATIVE, w -> w.returnUnits(show, FLOOR, 0, -1_000));
+        assertRefusedBy(Constraint.ALLOWANCE_WITHIN_CAP, w -> w.creditAllowance(show, fan, -100));
         assertRefusedBy(Constraint.ASK_WITHIN_CAP,
-                tx -> tx.insertListing(ListingId.of(UUID.randomUUID()), gaTicket.id(), fan, 11_001));
-        assertRefusedBy(Constraint.ONE_ACTIVE_LISTING, tx -> {
-            tx.insertListing(ListingId.of(UUID.randomUUID()), gaTicket.id(), fan, 11_000);
-            return tx.insertListing(ListingId.of(UUID.randomUUID()), gaTicket.id(), fan, 10_000);
+                w -> w.insertListing(ListingId.of(UUID.randomUUID()), gaTicket.id(), fan, 11_001));
+        assertRefusedBy(Constraint.ONE_ACTIVE_LISTING, w -> {
+            w.insertListing(ListingId.of(UUID.randomUUID()), gaTicket.id(), fan, 11_000);
+            w.insertListing(ListingId.of(UUID.randomUUID()), gaTicket.id(), fan, 10_000);
         });
-        assertRefusedBy(Constraint.ONE_TICKET_PER_SEAT, tx -> tx.insertTickets(List.of(new TicketRow(
+        assertRefusedBy(Constraint.ONE_TICKET_PER_SEAT, w -> w.insertTickets(List.of(new TicketRow(
                 TicketId.of(UUID.randomUUID()), seatTicket.hold(), show, BALCONY, seatTicket.seat(), -1,
                 BuyerId.of("twin"), TicketState.VALID, "TWINCODE", 20_000))));
         // Each refusal rolled its transaction back whole.
         assertThat(StoreDump.of(store)).isEqualTo(before);
     }
 
-    private void assertRefusedBy(Constraint constraint, TransactionWork<?> work) {
-        assertThatThrownBy(() -> store.inTransaction(TxMode.READ_WRITE, work))
+    private void assertRefusedBy(Constraint constraint, java.util.function.Consumer<io.dhamana.spi.Writes> writes) {
+        assertThatThrownBy(() -> store.inTransaction(TxMode.READ_WRITE, tx -> {
+            writes.accept(tx.writes());
+            return null;
+        }))
                 .isInstanceOfSatisfying(ConstraintViolationException.class,
                         e -> assertThat(e.constraint()).isEqualTo(constraint));
     }
@@ -277,30 +280,44 @@ class PostgresStoreTest {
         try (PostgresStore rc = PostgresServer.store(SCHEMA, PostgresIsolation.READ_COMMITTED).maxPoolSize(2)
                 .build()) {
             EventId show = gaEvent(rc, 10, 2);
-            CountDownLatch bothHoldOne = new CountDownLatch(2);
-            AtomicInteger deadlocks = new AtomicInteger();
-            List<Callable<Void>> rivals = new ArrayList<>();
-            for (int first = 0; first < 2; first++) {
-                int mine = first;
-                rivals.add(() -> {
+            String bucket = "UPDATE " + SCHEMA + ".stock_bucket SET remaining = remaining - 1"
+                    + " WHERE event_id = '" + show.value() + "' AND section_id = 'floor' AND bucket = ";
+            try (Connection rival = PostgresServer.connect(); Statement st = rival.createStatement()) {
+                rival.setAutoCommit(false);
+                st.executeUpdate(bucket + "1"); // the rival holds bucket 1
+                CompletableFuture<Object> store = CompletableFuture.supplyAsync(() -> {
                     try {
-                        rc.inTransaction(TxMode.READ_WRITE, tx -> {
-                            tx.takeUnits(show, FLOOR, mine, 1);
-                            bothHoldOne.countDown();
-                            await(bothHoldOne);
-                            // Each now wants the bucket the other has locked: PostgreSQL breaks the cycle.
-                            return tx.takeUnits(show, FLOOR, 1 - mine, 1);
+                        // Sent with the commit: takes bucket 0, then waits for bucket 1.
+                        return rc.inTransaction(TxMode.READ_WRITE, tx -> {
+                            tx.writes().takeUnits(show, FLOOR, 0, 1);
+                            tx.writes().takeUnits(show, FLOOR, 1, 1);
+                            return "committed";
                         });
                     } catch (ConflictException e) {
-                        assertThat(e.sqlState()).isEqualTo("40P01");
-                        deadlocks.incrementAndGet();
+                        return e;
                     }
-                    return null;
                 });
+                // Wait until the store's transaction waits on bucket 1, then want bucket 0 too: a cycle. The store's
+                // backend waited first, so its deadlock check runs first and it is the one PostgreSQL cancels.
+                try (Connection watch = PostgresServer.connect(); Statement w = watch.createStatement()) {
+                    for (int i = 0; i < 500; i++) {
+                        try (ResultSet rs = w.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                                + " WHERE wait_event_type = 'Lock' AND query LIKE '%stock_bucket%'")) {
+                            rs.next();
+                            if (rs.getInt(1) > 0) {
+                                break;
+                            }
+                        }
+                        Thread.sleep(10);
+                    }
+                }
+                st.executeUpdate(bucket + "0");
+                rival.commit();
+                Object outcome = store.get(1, TimeUnit.MINUTES);
+                assertThat(outcome).isInstanceOfSatisfying(ConflictException.class,
+                        e -> assertThat(e.sqlState()).isEqualTo("40P01"));
             }
-            PostgresStampedeTest.runTogether(rivals, 2);
-            assertThat(deadlocks.get()).isEqualTo(1);
-            assertThat(unitsLeft(show)).isEqualTo(8); // the survivor took one from each bucket
+            assertThat(unitsLeft(show)).isEqualTo(8); // the rival, the survivor, took one from each bucket
         }
     }
 
@@ -336,8 +353,11 @@ class PostgresStoreTest {
     @Test
     void aReadOnlyTransactionCannotWrite() {
         List<String> before = StoreDump.of(store);
-        assertThatThrownBy(() -> store.inTransaction(TxMode.READ_ONLY, tx -> tx.insertOperation(new OperationRow(
-                OperationKey.of(UUID.randomUUID()), Operation.HOLD, EventId.of("x"), "s", "a", 1, 0))))
+        assertThatThrownBy(() -> store.inTransaction(TxMode.READ_ONLY, tx -> {
+            tx.writes().insertOperation(new OperationRow(OperationKey.of(UUID.randomUUID()), Operation.HOLD,
+                    EventId.of("x"), "s", "a", 1, 0));
+            return null;
+        }))
                 .isInstanceOfSatisfying(StoreException.class, e -> {
                     assertThat(e.sqlState()).isEqualTo("25006");
                     assertThat(e.isTransient()).isFalse();
@@ -357,18 +377,21 @@ class PostgresStoreTest {
         CompletableFuture<Object> second = CompletableFuture.supplyAsync(() -> {
             try {
                 return s.inTransaction(TxMode.READ_WRITE, tx -> {
-                    tx.buckets(show, FLOOR); // the snapshot is taken here
+                    Reading.read(tx, r -> r.buckets(show, FLOOR)); // the snapshot is taken here
                     snapshotTaken.countDown();
                     await(firstCommitted);
-                    return tx.takeUnits(show, FLOOR, 0, 1);
+                    tx.writes().takeUnits(show, FLOOR, 0, 1);
+                    return null;
                 });
             } catch (ConflictException e) {
                 return e;
             }
         });
         await(snapshotTaken);
-        boolean took = s.inTransaction(TxMode.READ_WRITE, tx -> tx.takeUnits(show, FLOOR, 0, 1));
-        assertThat(took).isTrue();
+        s.inTransaction(TxMode.READ_WRITE, tx -> {
+            tx.writes().takeUnits(show, FLOOR, 0, 1);
+            return null;
+        });
         firstCommitted.countDown();
         Object outcome = second.get(1, TimeUnit.MINUTES);
         assertThat(outcome).isInstanceOf(ConflictException.class);
@@ -385,7 +408,7 @@ class PostgresStoreTest {
 
     private long unitsLeft(EventId show) {
         return store.inTransaction(TxMode.READ_ONLY,
-                tx -> tx.buckets(show, FLOOR).stream().mapToLong(b -> b.remaining()).sum());
+                tx -> Reading.read(tx, r -> r.buckets(show, FLOOR)).stream().mapToLong(b -> b.remaining()).sum());
     }
 
     private static BuyerId verify(TicketingClient client, EventId show, String name) {

@@ -68,23 +68,23 @@ final class HistoryChecker {
             return store.inTransaction(TxMode.READ_ONLY, tx -> {
                 Optional<EventId> e = Optional.of(event);
                 Map<HoldId, HoldRow> holds = new HashMap<>();
-                tx.scanHolds(e, h -> holds.put(h.id(), h));
+                tx.scan(io.dhamana.spi.Table.HOLDS, e, h -> holds.put(h.id(), h));
                 Map<TicketId, TicketRow> tickets = new HashMap<>();
-                tx.scanTickets(e, t -> tickets.put(t.id(), t));
+                tx.scan(io.dhamana.spi.Table.TICKETS, e, t -> tickets.put(t.id(), t));
                 Map<ListingId, ListingRow> listings = new HashMap<>();
-                tx.scanListings(e, l -> listings.put(l.id(), l));
+                tx.scan(io.dhamana.spi.Table.LISTINGS, e, l -> listings.put(l.id(), l));
                 Map<OperationKey, OperationRow> ops = new HashMap<>();
-                tx.scanOperations(e, o -> ops.put(o.key(), o));
+                tx.scan(io.dhamana.spi.Table.OPERATIONS, e, o -> ops.put(o.key(), o));
                 List<MoneyEntry> money = new ArrayList<>();
-                tx.scanMoney(e, money::add);
+                tx.scan(io.dhamana.spi.Table.MONEY, e, money::add);
                 List<SectionRow> sections = new ArrayList<>();
-                tx.scanSections(e, sections::add);
+                tx.scan(io.dhamana.spi.Table.SECTIONS, e, sections::add);
                 List<BucketRow> buckets = new ArrayList<>();
-                tx.scanBuckets(e, buckets::add);
+                tx.scan(io.dhamana.spi.Table.BUCKETS, e, buckets::add);
                 List<SeatRow> seats = new ArrayList<>();
-                tx.scanSeats(e, seats::add);
+                tx.scan(io.dhamana.spi.Table.SEATS, e, seats::add);
                 List<AllowanceRow> allowances = new ArrayList<>();
-                tx.scanAllowances(e, allowances::add);
+                tx.scan(io.dhamana.spi.Table.ALLOWANCES, e, allowances::add);
                 return new Rows(holds, tickets, listings, ops, money, sections, buckets, seats, allowances);
             });
         }

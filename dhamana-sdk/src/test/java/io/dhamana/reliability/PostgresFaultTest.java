@@ -281,7 +281,7 @@ class PostgresFaultTest {
             assertThat(audit.heldUnits()).isEqualTo(2);
             List<OperationRow> holdsLogged = store.inTransaction(TxMode.READ_ONLY, tx -> {
                 List<OperationRow> rows = new ArrayList<>();
-                tx.scanOperations(Optional.of(show), op -> {
+                tx.scan(io.dhamana.spi.Table.OPERATIONS, Optional.of(show), op -> {
                     if (op.operation() == Operation.HOLD) {
                         rows.add(op);
                     }

@@ -31,7 +31,10 @@ import io.dhamana.spi.BucketRow;
 import io.dhamana.spi.EventRow;
 import io.dhamana.spi.Expiry;
 import io.dhamana.spi.MoneyEntry;
-import io.dhamana.spi.NewHold;
+import io.dhamana.spi.HoldRow;
+import io.dhamana.spi.Reads;
+import io.dhamana.spi.Table;
+import io.dhamana.spi.Writes;
 import io.dhamana.spi.OperationRow;
 import io.dhamana.spi.SeatRow;
 import io.dhamana.spi.SectionRow;
@@ -52,6 +55,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -96,7 +100,10 @@ class PostgresInputSafetyTest {
                 }
             }
             assertThat(run.spiMethodsCalled()).as("store contract methods exercised")
-                    .containsAll(Arrays.stream(StoreTransaction.class.getMethods()).map(Method::getName).toList());
+                    .containsAll(java.util.stream.Stream.of(StoreTransaction.class, Reads.class, Writes.class)
+                            .flatMap(c -> Arrays.stream(c.getMethods())).filter(m -> !m.isDefault()
+                                    && !java.lang.reflect.Modifier.isStatic(m.getModifiers()))
+                            .map(Method::getName).toList());
         }
         Set<String> textA = masked(a);
         Set<String> textB = masked(b);
@@ -179,108 +186,138 @@ class PostgresInputSafetyTest {
         return new Run(schema, recording.statements(), canaries, methods);
     }
 
-    /** Calls every {@link StoreTransaction} method at least once (recording which), then rolls back. */
+    /**
+     * Calls every method of the store contract ({@link StoreTransaction}, {@link Reads}, {@link Writes}) at least
+     * once, recording which, in transactions that commit so that every write is really sent; each guarded write is
+     * named only where its guard holds, as the recipes do.
+     */
     private static void every(TicketStore store, String tag, long face, Set<String> methods, List<String> canaries) {
         EventId e = EventId.of(tag + "-spi");
         SectionId ga = SectionId.of(tag + "-g");
         SectionId rs = SectionId.of(tag + "-r");
         SeatId seat = SeatId.of(tag + "-seat");
         BuyerId fan = BuyerId.of(tag + "-fan");
+        BuyerId other = BuyerId.of(tag + "-other");
         HoldId hold = HoldId.of(UUID.randomUUID());
         HoldId seatHold = HoldId.of(UUID.randomUUID());
+        HoldId lapsed = HoldId.of(UUID.randomUUID());
         TicketId ticket = TicketId.of(UUID.randomUUID());
         ListingId listing = ListingId.of(UUID.randomUUID());
         OperationKey key = OperationKey.of(UUID.randomUUID());
-        canaries.addAll(List.of(hold.toString(), seatHold.toString(), ticket.toString(), listing.toString(),
-                key.toString()));
+        OperationKey batchedA = OperationKey.of(UUID.randomUUID());
+        OperationKey batchedB = OperationKey.of(UUID.randomUUID());
+        canaries.addAll(List.of(hold.toString(), seatHold.toString(), lapsed.toString(), ticket.toString(),
+                listing.toString(), key.toString(), batchedA.toString(), batchedB.toString()));
         store.inTransaction(TxMode.READ_WRITE, real -> {
             StoreTransaction tx = recording(real, methods);
-            tx.now();
-            tx.insertEvent(new EventRow(e, tag + " spi '\\", 4, 11_000));
-            tx.insertSection(new SectionRow(e, ga, SectionKind.GENERAL_ADMISSION, 10, 2, face, 0));
-            tx.insertSection(new SectionRow(e, rs, SectionKind.RESERVED_SEATING, 1, 1, face, 1));
-            tx.insertBuckets(List.of(new BucketRow(e, ga, 0, 5), new BucketRow(e, ga, 1, 5)));
-            tx.insertSeats(List.of(new SeatRow(e, rs, seat, SeatState.AVAILABLE, Optional.empty())));
-            tx.event(e);
-            tx.sections(e);
-            tx.buckets(e, ga);
-            tx.seat(e, rs, seat);
-            tx.seats(e, rs);
-            tx.verify(e, fan, "https://id.example/" + tag + "/'; DROP TABLE allowance; --", 4);
-            tx.allowance(e, fan);
-            tx.chargeAllowance(e, fan, 3);
-            tx.creditAllowance(e, fan, 1);
-            tx.insertHold(new NewHold(hold, e, ga, Optional.empty(), fan, 1, 0, Duration.ofMinutes(7), face));
-            tx.insertHold(new NewHold(seatHold, e, rs, Optional.of(seat), fan, 1, -1, Duration.ofMinutes(7), face));
-            tx.hold(hold);
-            // The batched forms a combined hold uses, with free text in every key.
-            BuyerId other = BuyerId.of(tag + "-other");
-            tx.verify(e, other, "https://id.example/" + tag + "/other", 4);
-            tx.allowances(e, List.of(fan, other));
-            tx.chargeAllowances(e, List.of(fan, other), new int[] {1, 2});
-            HoldId batchedA = HoldId.of(UUID.randomUUID());
-            HoldId batchedB = HoldId.of(UUID.randomUUID());
-            OperationKey batchedKey = OperationKey.of(UUID.randomUUID());
-            canaries.addAll(List.of(batchedA.toString(), batchedB.toString(), batchedKey.toString()));
-            tx.insertHolds(List.of(new NewHold(batchedA, e, ga, Optional.empty(), other, 1, 1, Duration.ofMinutes(7),
-                    face), new NewHold(batchedB, e, ga, Optional.empty(), fan, 1, 0, Duration.ofMinutes(7), face)));
-            tx.insertOperations(List.of(new OperationRow(batchedKey, Operation.HOLD, e, tag + "-batched'",
-                    tag + "-actor2\\", 1, 0)));
-            tx.takeUnits(e, ga, 0, 1);
-            tx.returnUnits(e, ga, 1, 1);
-            tx.claimSeat(e, rs, seat, seatHold);
-            tx.moveSeat(e, rs, seat, seatHold, SeatState.HELD, SeatState.SOLD);
-            tx.moveHold(hold, HoldStatus.HELD, HoldStatus.HELD, Expiry.ANY);
-            tx.moveHold(hold, HoldStatus.HELD, HoldStatus.HELD, Expiry.EXPIRED);
-            tx.moveHold(hold, HoldStatus.HELD, HoldStatus.CONFIRMED, Expiry.UNEXPIRED);
-            tx.insertTickets(List.of(new TicketRow(ticket, hold, e, ga, Optional.empty(), 0, fan, TicketState.VALID,
-                    tag + "-code'--", face)));
-            tx.ticket(ticket);
-            tx.ticketsOfHold(hold);
-            tx.ticketsOfOwner(e, fan);
-            tx.moveTicket(ticket, fan, TicketState.VALID, TicketState.LISTED, fan, Optional.of(tag + "-code2\\"));
-            tx.insertListing(listing, ticket, fan, face);
-            tx.listing(listing);
-            tx.moveListing(listing, ListingState.ACTIVE, ListingState.WITHDRAWN, Optional.of(fan));
-            tx.insertOperation(new OperationRow(key, Operation.REFUND, e, tag + "-subject'", tag + "-actor\\", 1,
+            Writes w = tx.writes();
+            w.insertEvent(new EventRow(e, tag + " spi '\\", 4, 11_000));
+            w.insertSection(new SectionRow(e, ga, SectionKind.GENERAL_ADMISSION, 10, 2, face, 0));
+            w.insertSection(new SectionRow(e, rs, SectionKind.RESERVED_SEATING, 1, 1, face, 1));
+            w.insertBuckets(List.of(new BucketRow(e, ga, 0, 5), new BucketRow(e, ga, 1, 5)));
+            w.insertSeats(List.of(new SeatRow(e, rs, seat, SeatState.AVAILABLE, Optional.empty())));
+            w.verify(e, fan, "https://id.example/" + tag + "/'; DROP TABLE allowance; --", 4);
+            w.verify(e, other, "https://id.example/" + tag + "/other", 4);
+            w.insertOperation(new OperationRow(key, Operation.REFUND, e, tag + "-subject'", tag + "-actor\\", 1,
                     face));
-            tx.operation(key);
-            tx.insertMoney(List.of(new MoneyEntry(key, 0, "buyer:" + tag + "'", -face),
+            w.insertMoney(List.of(new MoneyEntry(key, 0, "buyer:" + tag + "'", -face),
                     new MoneyEntry(key, 1, "event:" + tag + "\\", face)));
-            tx.expiredHolds(10);
-            tx.heldHolds(e, 10);
-            tx.validTickets(e, 10);
-            tx.activeUnits(e, ga);
-            tx.seatClaims(e, rs, seat);
-            tx.revoke(e, fan);
-            tx.scanEvents(r -> { });
-            for (Optional<EventId> scope : List.of(Optional.<EventId>empty(), Optional.of(e))) {
-                tx.scanSections(scope, r -> { });
-                tx.scanBuckets(scope, r -> { });
-                tx.scanSeats(scope, r -> { });
-                tx.scanAllowances(scope, r -> { });
-                tx.scanHolds(scope, r -> { });
-                tx.scanTickets(scope, r -> { });
-                tx.scanListings(scope, r -> { });
-                tx.scanOperations(scope, r -> { });
-                tx.scanMoney(scope, r -> { });
-            }
+            return null;
+        });
+        store.inTransaction(TxMode.READ_WRITE, real -> {
+            StoreTransaction tx = recording(real, methods);
+            Reads r = tx.reads();
+            r.event(e);
+            r.sections(e);
+            r.buckets(e, ga);
+            r.bucket(e, ga, 0);
+            r.bucketsIfShort(e, ga, 0, 9);
+            r.seat(e, rs, seat);
+            r.seats(e, rs);
+            r.allowance(e, fan);
+            r.allowances(e, List.of(fan, other));
+            r.hold(hold);
+            r.ticket(ticket);
+            r.ticketsOfHold(hold);
+            r.ticketsOfOwner(e, fan);
+            r.listing(listing);
+            r.ticketOfListing(listing);
+            r.operation(key);
+            r.expiredHolds(10);
+            r.heldHolds(e, 10);
+            r.validTickets(e, 10);
+            r.activeUnits(e, ga);
+            r.seatClaims(e, rs, seat);
+            r.fetch();
+            Instant now = tx.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            Writes w = tx.writes();
+            w.chargeAllowance(e, fan, 3);
+            w.creditAllowance(e, fan, 1);
+            // Consecutive inserts of one kind: the gathered, multi-row forms a combined hold uses.
+            w.insertOperation(new OperationRow(batchedA, Operation.HOLD, e, tag + "-batched'", tag + "-actor2\\", 1,
+                    0));
+            w.insertOperation(new OperationRow(batchedB, Operation.HOLD, e, tag + "-batched2'", tag + "-actor3", 1,
+                    0));
+            w.insertHold(new HoldRow(hold, e, ga, Optional.empty(), fan, 1, 0, HoldStatus.HELD, now,
+                    now.plus(Duration.ofMinutes(7)), face));
+            w.insertHold(new HoldRow(seatHold, e, rs, Optional.of(seat), fan, 1, -1, HoldStatus.HELD, now,
+                    now.plus(Duration.ofMinutes(7)), face));
+            w.insertHold(new HoldRow(lapsed, e, ga, Optional.empty(), other, 1, 1, HoldStatus.HELD,
+                    now.minus(Duration.ofMinutes(9)), now.minus(Duration.ofMinutes(2)), face));
+            w.takeUnits(e, ga, 0, 1);
+            w.returnUnits(e, ga, 1, 1);
+            w.claimSeat(e, rs, seat, seatHold);
+            w.moveSeat(e, rs, seat, seatHold, SeatState.HELD, SeatState.SOLD);
+            w.moveHold(lapsed, HoldStatus.HELD, HoldStatus.EXPIRED, Expiry.EXPIRED);
+            w.moveHold(seatHold, HoldStatus.HELD, HoldStatus.RELEASED, Expiry.ANY);
+            w.moveHold(hold, HoldStatus.HELD, HoldStatus.CONFIRMED, Expiry.UNEXPIRED);
+            w.insertTickets(List.of(new TicketRow(ticket, hold, e, ga, Optional.empty(), 0, fan, TicketState.VALID,
+                    tag + "-code'--", face)));
+            return null;
+        });
+        store.inTransaction(TxMode.READ_WRITE, real -> {
+            StoreTransaction tx = recording(real, methods);
+            Writes w = tx.writes();
+            w.moveTicket(ticket, fan, TicketState.VALID, TicketState.LISTED, fan, Optional.of(tag + "-code2\\"));
+            w.insertListing(listing, ticket, fan, face);
+            w.moveListing(listing, ListingState.ACTIVE, ListingState.WITHDRAWN, Optional.of(fan));
+            w.revoke(e, fan);
+            return null;
+        });
+        store.inTransaction(TxMode.READ_ONLY, real -> {
+            StoreTransaction tx = recording(real, methods);
             tx.markRollbackOnly();
+            for (Optional<EventId> scope : List.of(Optional.<EventId>empty(), Optional.of(e))) {
+                for (Table<?> table : Table.ALL) {
+                    tx.scan(table, scope, row -> { });
+                }
+            }
             return null;
         });
     }
 
-    /** The transaction, with every method call's name recorded. */
+    /** The transaction, and the reads and writes it hands out, with every method call's name recorded. */
     private static StoreTransaction recording(StoreTransaction real, Set<String> methods) {
         return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
                 new Class<?>[] {StoreTransaction.class}, (proxy, method, args) -> {
                     methods.add(method.getName());
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException ex) {
-                        throw ex.getCause();
+                    Object result = RecordingDataSource.invoke(real, method, args);
+                    if (method.getReturnType() == Reads.class) {
+                        return recordingAs(Reads.class, (Reads) result, methods);
                     }
+                    if (method.getReturnType() == Writes.class) {
+                        return recordingAs(Writes.class, (Writes) result, methods);
+                    }
+                    return result;
                 });
+    }
+
+    private static <T> T recordingAs(Class<T> type, T real, Set<String> methods) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    methods.add(method.getName());
+                    return RecordingDataSource.invoke(real, method, args);
+                }));
     }
 
     /** A data source on the test server that records the text of every statement its connections are given. */
@@ -425,27 +462,30 @@ class PostgresInputSafetyTest {
                 for (String text : HOSTILE) {
                     OperationKey key = OperationKey.of(UUID.randomUUID());
                     keys.add(key);
-                    tx.insertOperation(new OperationRow(key, Operation.CREATE_EVENT, spi, text, text, 0, 0));
-                    tx.insertMoney(List.of(new MoneyEntry(key, 0, text, 1), new MoneyEntry(key, 1, text + "'", -1)));
+                    tx.writes().insertOperation(new OperationRow(key, Operation.CREATE_EVENT, spi, text, text, 0, 0));
+                    tx.writes().insertMoney(List.of(new MoneyEntry(key, 0, text, 1),
+                            new MoneyEntry(key, 1, text + "'", -1)));
                 }
-                tx.verify(spi, BuyerId.of("spi-fan"), HOSTILE.get(0) + HOSTILE.get(2), 4);
+                tx.writes().verify(spi, BuyerId.of("spi-fan"), HOSTILE.get(0) + HOSTILE.get(2), 4);
                 return null;
             });
             store.inTransaction(TxMode.READ_ONLY, tx -> {
                 for (int i = 0; i < HOSTILE.size(); i++) {
-                    OperationRow row = tx.operation(keys.get(i)).orElseThrow();
+                    OperationKey key = keys.get(i);
+                    OperationRow row = io.dhamana.testkit.Reading.read(tx, r -> r.operation(key)).orElseThrow();
                     assertThat(row.subject()).isEqualTo(HOSTILE.get(i));
                     assertThat(row.actor()).isEqualTo(HOSTILE.get(i));
                 }
                 List<MoneyEntry> legs = new ArrayList<>();
-                tx.scanMoney(Optional.of(spi), legs::add);
+                tx.scan(io.dhamana.spi.Table.MONEY, Optional.of(spi), legs::add);
                 for (int i = 0; i < HOSTILE.size(); i++) {
                     String text = HOSTILE.get(i);
                     OperationKey key = keys.get(i);
                     assertThat(legs).filteredOn(m -> m.operation().equals(key)).extracting(MoneyEntry::account)
                             .containsExactlyInAnyOrder(text, text + "'");
                 }
-                AllowanceRow a = tx.allowance(spi, BuyerId.of("spi-fan")).orElseThrow();
+                AllowanceRow a = io.dhamana.testkit.Reading.read(tx, r -> r.allowance(spi, BuyerId.of("spi-fan")))
+                        .orElseThrow();
                 assertThat(a.evidence()).isEqualTo(HOSTILE.get(0) + HOSTILE.get(2));
                 return null;
             });

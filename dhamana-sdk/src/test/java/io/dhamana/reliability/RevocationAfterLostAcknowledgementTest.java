@@ -60,7 +60,7 @@ class RevocationAfterLostAcknowledgementTest {
             // One revocation in the log, and the verification that followed it stands.
             long revocations = engine.inTransaction(TxMode.READ_ONLY, tx -> {
                 long[] n = new long[1];
-                tx.scanOperations(Optional.of(show), op -> n[0] += op.operation() == Operation.REVOKE_FAN ? 1 : 0);
+                tx.scan(io.dhamana.spi.Table.OPERATIONS, Optional.of(show), op -> n[0] += op.operation() == Operation.REVOKE_FAN ? 1 : 0);
                 return n[0];
             });
             assertThat(revocations).isEqualTo(1);

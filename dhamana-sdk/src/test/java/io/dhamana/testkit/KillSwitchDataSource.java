@@ -76,9 +76,17 @@ public final class KillSwitchDataSource extends OpeningDataSource {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     String name = method.getName();
-                    if (name.equals("prepareStatement") && args != null && args[0] instanceof String sql
-                            && fire(real, t -> t.moment() == Moment.BEFORE_STATEMENT && sql.contains(t.marker()))) {
-                        kill(pid, Moment.BEFORE_STATEMENT);
+                    if (name.equals("prepareStatement") && args != null && args[0] instanceof String sql) {
+                        // The store sends its writes and COMMIT in one text: that text is the commit.
+                        boolean commits = endsWithCommit(sql);
+                        if (fire(real, t -> t.moment() == Moment.BEFORE_STATEMENT && sql.contains(t.marker()))) {
+                            kill(pid, Moment.BEFORE_STATEMENT);
+                        } else if (commits && fire(real, t -> t.moment() == Moment.BEFORE_COMMIT)) {
+                            kill(pid, Moment.BEFORE_COMMIT);
+                        } else if (commits && fire(real, t -> t.moment() == Moment.AFTER_COMMIT)) {
+                            PreparedStatement ps = (PreparedStatement) method.invoke(real, args);
+                            return killedAfterExecute(ps, real, pid);
+                        }
                     } else if (name.equals("commit")
                             && fire(real, t -> t.moment() == Moment.BEFORE_COMMIT)) {
                         kill(pid, Moment.BEFORE_COMMIT);
@@ -97,6 +105,35 @@ public final class KillSwitchDataSource extends OpeningDataSource {
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
+                });
+    }
+
+    private static boolean endsWithCommit(String sql) {
+        String s = sql.strip().toUpperCase(java.util.Locale.ROOT);
+        return s.equals("COMMIT") || s.endsWith(";\nCOMMIT") || s.endsWith("; COMMIT") || s.endsWith(";COMMIT");
+    }
+
+    /**
+     * The statement carrying the writes and COMMIT, which runs for real; then the backend is killed before the
+     * client reads a word of the answer, so the client meets the failure of the dead backend instead.
+     */
+    private PreparedStatement killedAfterExecute(PreparedStatement ps, Connection real, int pid) {
+        return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(ps, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().startsWith("execute")) {
+                        kill(pid, Moment.AFTER_COMMIT);
+                        try (Statement st = real.createStatement()) {
+                            st.execute("SELECT 1");
+                        }
+                        throw new AssertionError("backend " + pid + " survived pg_terminate_backend");
+                    }
+                    return result;
                 });
     }
 

@@ -18,16 +18,16 @@ public final class StoreDump {
     public static List<String> of(TicketStore store) {
         return store.inTransaction(TxMode.READ_ONLY, tx -> {
             List<String> rows = new ArrayList<>();
-            tx.scanEvents(r -> rows.add(r.toString()));
-            tx.scanSections(Optional.empty(), r -> rows.add(r.toString()));
-            tx.scanBuckets(Optional.empty(), r -> rows.add(r.toString()));
-            tx.scanSeats(Optional.empty(), r -> rows.add(r.toString()));
-            tx.scanAllowances(Optional.empty(), r -> rows.add(r.toString()));
-            tx.scanHolds(Optional.empty(), r -> rows.add(r.toString()));
-            tx.scanTickets(Optional.empty(), r -> rows.add(r + " code=" + r.code()));
-            tx.scanListings(Optional.empty(), r -> rows.add(r.toString()));
-            tx.scanOperations(Optional.empty(), r -> rows.add(r.toString()));
-            tx.scanMoney(Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.EVENTS, java.util.Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.SECTIONS, Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.BUCKETS, Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.SEATS, Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.ALLOWANCES, Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.HOLDS, Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.TICKETS, Optional.empty(), r -> rows.add(r + " code=" + r.code()));
+            tx.scan(io.dhamana.spi.Table.LISTINGS, Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.OPERATIONS, Optional.empty(), r -> rows.add(r.toString()));
+            tx.scan(io.dhamana.spi.Table.MONEY, Optional.empty(), r -> rows.add(r.toString()));
             Collections.sort(rows);
             return rows;
         });

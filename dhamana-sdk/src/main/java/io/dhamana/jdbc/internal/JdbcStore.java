@@ -12,10 +12,11 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * Runs one transaction attempt on a connection from a {@link DataSource}: begin as the dialect says, run the work
- * against a {@link JdbcTransaction}, then commit (or roll back when the work marked the transaction rollback-only or
- * threw). Every JDBC failure, the commit's included, is classified by {@link SqlErrors}; nothing is retried here.
- * Shared by the PostgreSQL and Aurora DSQL stores. Thread-safe if the data source is.
+ * Runs one transaction attempt on a connection from a {@link DataSource}: the work reads through a
+ * {@link JdbcTransaction} (the dialect's opening statements ride with its first round), then its writes are sent with
+ * the commit; a transaction the work marked rollback-only, or that threw, is rolled back with none of its writes sent.
+ * Every JDBC failure, the commit's included, is classified by {@link SqlErrors}; nothing is retried here. Shared by
+ * the PostgreSQL and Aurora DSQL stores. Thread-safe if the data source is.
  */
 public final class JdbcStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
@@ -53,9 +54,7 @@ public final class JdbcStore {
                 // With pgjdbc's default readOnlyMode=transaction this only changes the BEGIN it sends.
                 c.setReadOnly(readOnly);
             }
-            dialect.begin(c, mode);
         } catch (SQLException e) {
-            rollbackQuietly(c);
             restoreAndClose(c, autoCommitWas, readOnlyWas);
             throw SqlErrors.classify(e, "begin");
         } catch (RuntimeException | Error e) {
@@ -63,18 +62,23 @@ public final class JdbcStore {
             throw e;
         }
         try {
-            JdbcTransaction tx = new JdbcTransaction(c, sql);
+            JdbcTransaction tx = new JdbcTransaction(c, sql, dialect.opening(mode));
             T result;
             try {
                 result = work.run(tx);
             } catch (RuntimeException | Error e) {
-                rollbackQuietly(c);
+                rollbackQuietly(c, tx);
                 throw e;
             }
             if (tx.isRollbackOnly()) {
-                rollbackQuietly(c); // nothing was meant to stick; if the rollback fails the server aborts anyway
+                rollbackQuietly(c, tx); // nothing was meant to stick; its writes were never sent
             } else {
-                commit(c);
+                try {
+                    tx.commit(); // the writes and COMMIT, in one round trip
+                } catch (RuntimeException | Error e) {
+                    rollbackQuietly(c, tx);
+                    throw e;
+                }
             }
             return result;
         } finally {
@@ -82,19 +86,12 @@ public final class JdbcStore {
         }
     }
 
-    private static void commit(Connection c) {
-        try {
-            c.commit();
-        } catch (SQLException e) {
-            DhamanaException classified = SqlErrors.classify(e, "commit");
-            rollbackQuietly(c);
-            throw classified;
+    private static void rollbackQuietly(Connection c, JdbcTransaction tx) {
+        if (!tx.started()) {
+            return; // nothing was sent, so no transaction is open
         }
-    }
-
-    private static void rollbackQuietly(Connection c) {
         try {
-            c.rollback();
+            c.rollback(); // pgjdbc sends nothing when the server says no transaction is open
         } catch (SQLException | RuntimeException e) {
             // The connection is most likely gone, which aborts the transaction on the server too.
             LOG.debug("rollback failed: {}", SqlErrors.firstLine(e));

@@ -22,12 +22,17 @@ import io.dhamana.spi.Expiry;
 import io.dhamana.spi.HoldRow;
 import io.dhamana.spi.ListingRow;
 import io.dhamana.spi.MoneyEntry;
-import io.dhamana.spi.NewHold;
 import io.dhamana.spi.OperationRow;
+import io.dhamana.spi.Read;
+import io.dhamana.spi.Reads;
 import io.dhamana.spi.SeatRow;
 import io.dhamana.spi.SectionRow;
 import io.dhamana.spi.StoreTransaction;
+import io.dhamana.spi.Table;
 import io.dhamana.spi.TicketRow;
+import io.dhamana.spi.Writes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,131 +42,566 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * One transaction on a JDBC connection: every {@link StoreTransaction} method is one parameterised statement. A
- * failed statement is classified at once ({@link SqlErrors}) and thrown; the transaction is then unusable and
- * {@link JdbcStore} rolls it back. Not thread-safe, like the connection under it.
+ * One transaction on a JDBC connection, in two round trips: every round of reads is sent as one pipeline (several
+ * statements in one flush, answered together; the first round also opens the transaction and reads the server's
+ * clock), and the writes are held until the commit, then sent in one pipeline that ends with {@code COMMIT}.
+ *
+ * <p>Sending {@code COMMIT} behind the writes is safe because every guarded write fails loudly: its guard is a
+ * {@code CASE} in the {@code SET} list whose false branch violates a {@code NOT NULL}, so a guard that no longer
+ * holds aborts the transaction, and the server then refuses the {@code COMMIT} that follows. A refused call sends no
+ * writes at all. Every failure is classified by {@link SqlErrors}. Not thread-safe, like the connection under it.
  */
-final class JdbcTransaction implements StoreTransaction {
+final class JdbcTransaction implements StoreTransaction, Reads, Writes {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcTransaction.class);
     /** Rows fetched per round trip by the audit scans, so a large table streams instead of filling memory. */
     private static final int SCAN_FETCH_SIZE = 1_000;
 
     private final Connection connection;
     private final Sql sql;
+    /** Statements without parameters that open each transaction (an isolation level), sent with its first round. */
+    private final List<String> opening;
+    private final List<Step> reads = new ArrayList<>();
+    private final List<Step> writes = new ArrayList<>();
     private boolean rollbackOnly;
+    private boolean started;
+    private boolean wrote;
     private Instant now;
 
-    JdbcTransaction(Connection connection, Sql sql) {
+    JdbcTransaction(Connection connection, Sql sql, List<String> opening) {
         this.connection = connection;
         this.sql = sql;
+        this.opening = opening;
     }
 
     boolean isRollbackOnly() {
         return rollbackOnly;
     }
 
-    // ------------------------------------------------------------------ statement helpers
+    /** Whether any statement was sent, so that a transaction is open on the server. */
+    boolean started() {
+        return started;
+    }
+
+    // ------------------------------------------------------------------ the pipeline
 
     @FunctionalInterface
-    private interface Bind {
-        void bind(PreparedStatement ps) throws SQLException;
+    private interface Binder {
+        /** Binds this statement's parameters from {@code first}; returns the next free index. */
+        int bind(PreparedStatement ps, int first) throws SQLException;
     }
 
     @FunctionalInterface
-    private interface Read<R> {
+    private interface RowReader<R> {
         R read(ResultSet rs) throws SQLException;
     }
 
-    private int update(String what, String statement, Bind bind) {
-        try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            bind.bind(ps);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw SqlErrors.classify(e, what);
+    /** One statement of a pipeline and what to do with its answer. */
+    private abstract static class Step {
+        final String what;
+
+        Step(String what) {
+            this.what = what;
+        }
+
+        abstract String sql();
+
+        abstract int bind(PreparedStatement ps, int first) throws SQLException;
+
+        /** The rows a query answered. */
+        void rows(ResultSet rs) throws SQLException {
+            throw new IllegalStateException(what + " answered rows");
+        }
+
+        /** The rows an update changed. */
+        void count(long changed) {
         }
     }
 
-    @FunctionalInterface
-    private interface BindRow {
-        void bind(PreparedStatement ps, int row) throws SQLException;
+    /** A statement without parameters whose answer does not matter. */
+    private static Step plain(String what, String text) {
+        return new Step(what) {
+            @Override
+            String sql() {
+                return text;
+            }
+
+            @Override
+            int bind(PreparedStatement ps, int first) {
+                return first;
+            }
+
+            @Override
+            void rows(ResultSet rs) {
+                // SHOW and the like: nothing to keep
+            }
+        };
     }
 
-    /**
-     * One statement run for {@code rows} parameter sets as a JDBC batch: the driver sends them together, so a
-     * combined hold pays one round trip per kind of write rather than one per member.
-     *
-     * @return per row, whether it changed exactly one row
-     */
-    private boolean[] batch(String what, String statement, int rows, BindRow bind) {
-        try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            for (int i = 0; i < rows; i++) {
-                bind.bind(ps, i);
-                ps.addBatch();
+    /** A query whose rows become a {@link Read}'s value. */
+    private class Query<R, T> extends Step implements Read<T> {
+        private final String text;
+        private final Binder binder;
+        private final RowReader<R> row;
+        private final java.util.function.Function<List<R>, T> shape;
+        private T value;
+        private boolean done;
+
+        Query(String what, String text, Binder binder, RowReader<R> row,
+              java.util.function.Function<List<R>, T> shape) {
+            super(what);
+            this.text = text;
+            this.binder = binder;
+            this.row = row;
+            this.shape = shape;
+        }
+
+        @Override
+        String sql() {
+            return text;
+        }
+
+        @Override
+        int bind(PreparedStatement ps, int first) throws SQLException {
+            return binder.bind(ps, first);
+        }
+
+        @Override
+        void rows(ResultSet rs) throws SQLException {
+            List<R> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(row.read(rs));
             }
-            int[] counts = ps.executeBatch();
-            boolean[] out = new boolean[rows];
-            for (int i = 0; i < rows; i++) {
-                if (counts[i] < 0) {
-                    // A guard is its row count: a driver that batches without counts cannot be trusted here.
-                    throw new IllegalStateException(what + ": the driver reported no row count for a batched row");
+            value = shape.apply(out);
+            done = true;
+        }
+
+        @Override
+        public T get() {
+            if (!done) {
+                throw new IllegalStateException(what + " has not been fetched: call fetch() on its round first");
+            }
+            return value;
+        }
+    }
+
+    private <R> Read<Optional<R>> one(String what, String text, Binder binder, RowReader<R> row) {
+        return query(what, text, binder, row, rows -> rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0)));
+    }
+
+    private <R> Read<List<R>> list(String what, String text, Binder binder, RowReader<R> row) {
+        return query(what, text, binder, row, rows -> rows);
+    }
+
+    private <R, T> Read<T> query(String what, String text, Binder binder, RowReader<R> row,
+                                 java.util.function.Function<List<R>, T> shape) {
+        if (wrote) {
+            throw new IllegalStateException("a read after this transaction's writes: plan every read first");
+        }
+        Query<R, T> q = new Query<>(what, text, binder, row, shape);
+        reads.add(q);
+        return q;
+    }
+
+    /** A write that must change exactly one row (a guarded update, or a return of stock to an existing bucket). */
+    private void update(String what, String text, Binder binder) {
+        wrote = true;
+        writes.add(new Step(what) {
+            @Override
+            String sql() {
+                return text;
+            }
+
+            @Override
+            int bind(PreparedStatement ps, int first) throws SQLException {
+                return binder.bind(ps, first);
+            }
+
+            @Override
+            void count(long changed) {
+                if (changed != 1) {
+                    // The caller read this row in the same snapshot, and rows are never deleted.
+                    throw new IllegalStateException(what + " changed " + changed + " rows instead of one");
                 }
-                out[i] = counts[i] == 1;
             }
-            return out;
+        });
+    }
+
+    /** A write whose row count does not matter (an insert if absent, an upsert). */
+    private void write(String what, String text, Binder binder) {
+        wrote = true;
+        writes.add(new Step(what) {
+            @Override
+            String sql() {
+                return text;
+            }
+
+            @Override
+            int bind(PreparedStatement ps, int first) throws SQLException {
+                return binder.bind(ps, first);
+            }
+        });
+    }
+
+    /** Sends {@code steps} in one flush and hands each its answer; optionally ends with {@code COMMIT}. */
+    private void run(List<Step> steps, boolean commit, String what) {
+        if (steps.isEmpty() && !commit) {
+            return;
+        }
+        StringBuilder text = new StringBuilder(256);
+        for (Step s : steps) {
+            if (text.length() > 0) {
+                text.append(";\n");
+            }
+            text.append(s.sql());
+        }
+        if (commit) {
+            text.append(text.length() > 0 ? ";\nCOMMIT" : "COMMIT");
+        }
+        Step current = null;
+        try (PreparedStatement ps = connection.prepareStatement(text.toString())) {
+            int p = 1;
+            for (Step s : steps) {
+                p = s.bind(ps, p);
+            }
+            boolean rows = ps.execute();
+            started = true;
+            for (Step s : steps) {
+                current = s;
+                if (rows) {
+                    try (ResultSet rs = ps.getResultSet()) {
+                        s.rows(rs);
+                    }
+                } else {
+                    s.count(ps.getUpdateCount());
+                }
+                rows = ps.getMoreResults();
+            }
         } catch (SQLException e) {
-            throw SqlErrors.classify(e, what);
+            started = true;
+            throw SqlErrors.classify(e, current == null ? what : current.what);
         }
     }
 
-    private <R> Optional<R> one(String what, String statement, Bind bind, Read<R> read) {
-        try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            bind.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read.read(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.classify(e, what);
+    /** The statements that open the transaction, and the server's clock, ahead of the first round. */
+    private List<Step> opening() {
+        List<Step> out = new ArrayList<>(opening.size() + 1);
+        for (String s : opening) {
+            out.add(plain("begin", s));
         }
-    }
-
-    private <R> List<R> list(String what, String statement, Bind bind, Read<R> read) {
-        List<R> out = new ArrayList<>();
-        each(what, statement, bind, read, out::add, 0);
+        out.add(new Query<Instant, Instant>("read the clock", sql.now, (ps, first) -> first,
+                rs -> instant(rs, 1), rows -> rows.get(0)) {
+            @Override
+            void rows(ResultSet rs) throws SQLException {
+                super.rows(rs);
+                now = get();
+            }
+        });
         return out;
     }
 
-    private <R> void each(String what, String statement, Bind bind, Read<R> read, Consumer<? super R> sink,
-                          int fetchSize) {
-        try (PreparedStatement ps = connection.prepareStatement(statement)) {
-            if (fetchSize > 0) {
-                ps.setFetchSize(fetchSize); // with autocommit off, pgjdbc streams through a cursor
+    @Override
+    public void fetch() {
+        if (wrote) {
+            throw new IllegalStateException("a read after this transaction's writes: plan every read first");
+        }
+        if (reads.isEmpty()) {
+            return;
+        }
+        List<Step> steps = new ArrayList<>(reads.size() + 2);
+        if (!started) {
+            steps.addAll(opening());
+        }
+        steps.addAll(reads);
+        reads.clear();
+        run(steps, false, "read");
+    }
+
+    /**
+     * Sends the writes and the commit in one flush, or just the commit if there are none. A failure of any
+     * statement aborts the transaction on the server before {@code COMMIT} runs.
+     */
+    void commit() {
+        if (!reads.isEmpty()) {
+            throw new IllegalStateException("reads named but never fetched: " + reads.get(0).what);
+        }
+        if (writes.isEmpty()) {
+            if (started) {
+                try {
+                    connection.commit();
+                } catch (SQLException e) {
+                    throw SqlErrors.classify(e, "commit");
+                }
             }
-            bind.bind(ps);
+            return;
+        }
+        List<Step> steps = new ArrayList<>(writes.size() + opening.size());
+        if (!started) {
+            for (String s : opening) {
+                steps.add(plain("begin", s));
+            }
+        }
+        steps.addAll(writes);
+        writes.clear();
+        run(steps, true, "commit");
+    }
+
+    // ------------------------------------------------------------------ control
+
+    @Override
+    public void markRollbackOnly() {
+        rollbackOnly = true;
+    }
+
+    @Override
+    public Instant now() {
+        if (now == null) {
+            if (started) {
+                throw new IllegalStateException("the clock is read with the first round of reads");
+            }
+            run(opening(), false, "read the clock");
+        }
+        return now;
+    }
+
+    @Override
+    public Reads reads() {
+        if (wrote) {
+            throw new IllegalStateException("a read after this transaction's writes: plan every read first");
+        }
+        return this;
+    }
+
+    @Override
+    public Writes writes() {
+        return this;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public Read<Optional<EventRow>> event(EventId event) {
+        return one("read event", sql.eventById, (ps, p) -> text(ps, p, event.value()), JdbcTransaction::eventRow);
+    }
+
+    @Override
+    public Read<List<SectionRow>> sections(EventId event) {
+        return list("read sections", sql.sectionsOfEvent, (ps, p) -> text(ps, p, event.value()),
+                JdbcTransaction::sectionRow);
+    }
+
+    @Override
+    public Read<List<BucketRow>> buckets(EventId event, SectionId section) {
+        return list("read buckets", sql.bucketsOfSection, (ps, p) -> text(ps, p, event.value(), section.value()),
+                JdbcTransaction::bucketRow);
+    }
+
+    @Override
+    public Read<Optional<BucketRow>> bucket(EventId event, SectionId section, int bucket) {
+        return one("read bucket", sql.bucketByKey, (ps, p) -> {
+            p = text(ps, p, event.value(), section.value());
+            ps.setInt(p, bucket);
+            return p + 1;
+        }, JdbcTransaction::bucketRow);
+    }
+
+    @Override
+    public Read<List<BucketRow>> bucketsIfShort(EventId event, SectionId section, int first, int units) {
+        return list("read buckets", sql.bucketsIfShort, (ps, p) -> {
+            p = text(ps, p, event.value(), section.value(), event.value(), section.value());
+            ps.setInt(p++, first);
+            ps.setInt(p++, units);
+            return p;
+        }, JdbcTransaction::bucketRow);
+    }
+
+    @Override
+    public Read<Optional<SeatRow>> seat(EventId event, SectionId section, SeatId seat) {
+        return one("read seat", sql.seatByKey, (ps, p) -> text(ps, p, event.value(), section.value(), seat.value()),
+                JdbcTransaction::seatRow);
+    }
+
+    @Override
+    public Read<List<SeatRow>> seats(EventId event, SectionId section) {
+        return list("read seats", sql.seatsOfSection, (ps, p) -> text(ps, p, event.value(), section.value()),
+                JdbcTransaction::seatRow);
+    }
+
+    @Override
+    public Read<Optional<AllowanceRow>> allowance(EventId event, BuyerId buyer) {
+        return one("read allowance", sql.allowanceByKey, (ps, p) -> text(ps, p, event.value(), buyer.value()),
+                JdbcTransaction::allowanceRow);
+    }
+
+    @Override
+    public Read<Map<BuyerId, AllowanceRow>> allowances(EventId event, Collection<BuyerId> buyers) {
+        List<BuyerId> all = List.copyOf(buyers);
+        if (all.isEmpty()) {
+            return Read.of(Map.of());
+        }
+        List<Read<List<AllowanceRow>>> chunks = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += Sql.MAX_VALUES_ROWS) {
+            List<BuyerId> chunk = all.subList(from, Math.min(all.size(), from + Sql.MAX_VALUES_ROWS));
+            chunks.add(list("read allowances", sql.allowancesByKeys.values(chunk.size()), (ps, p) -> {
+                ps.setString(p++, event.value());
+                for (BuyerId b : chunk) {
+                    ps.setString(p++, b.value());
+                }
+                return p;
+            }, JdbcTransaction::allowanceRow));
+        }
+        return () -> {
+            Map<BuyerId, AllowanceRow> out = new HashMap<>();
+            for (Read<List<AllowanceRow>> c : chunks) {
+                c.get().forEach(r -> out.put(r.buyer(), r));
+            }
+            return out;
+        };
+    }
+
+    @Override
+    public Read<Optional<HoldRow>> hold(HoldId hold) {
+        return one("read hold", sql.holdById, (ps, p) -> uuid(ps, p, hold.value()), JdbcTransaction::holdRow);
+    }
+
+    @Override
+    public Read<Optional<TicketRow>> ticket(TicketId ticket) {
+        return one("read ticket", sql.ticketById, (ps, p) -> uuid(ps, p, ticket.value()), JdbcTransaction::ticketRow);
+    }
+
+    @Override
+    public Read<List<TicketRow>> ticketsOfHold(HoldId hold) {
+        return list("read tickets of hold", sql.ticketsOfHold, (ps, p) -> uuid(ps, p, hold.value()),
+                JdbcTransaction::ticketRow);
+    }
+
+    @Override
+    public Read<List<TicketRow>> ticketsOfOwner(EventId event, BuyerId owner) {
+        return list("read tickets of owner", sql.ticketsOfOwner, (ps, p) -> text(ps, p, event.value(), owner.value()),
+                JdbcTransaction::ticketRow);
+    }
+
+    @Override
+    public Read<Optional<ListingRow>> listing(ListingId listing) {
+        return one("read listing", sql.listingById, (ps, p) -> uuid(ps, p, listing.value()),
+                JdbcTransaction::listingRow);
+    }
+
+    @Override
+    public Read<Optional<TicketRow>> ticketOfListing(ListingId listing) {
+        return one("read ticket of listing", sql.ticketOfListing, (ps, p) -> uuid(ps, p, listing.value()),
+                JdbcTransaction::ticketRow);
+    }
+
+    @Override
+    public Read<Optional<OperationRow>> operation(OperationKey key) {
+        return one("read operation", sql.operationByKey, (ps, p) -> uuid(ps, p, key.value()),
+                JdbcTransaction::operationRow);
+    }
+
+    @Override
+    public Read<List<HoldRow>> expiredHolds(int limit) {
+        return list("read expired holds", sql.expiredHolds, (ps, p) -> {
+            ps.setInt(p, limit);
+            return p + 1;
+        }, JdbcTransaction::holdRow);
+    }
+
+    @Override
+    public Read<List<HoldRow>> heldHolds(EventId event, int limit) {
+        return list("read held holds", sql.heldHoldsOfEvent, (ps, p) -> {
+            p = text(ps, p, event.value());
+            ps.setInt(p, limit);
+            return p + 1;
+        }, JdbcTransaction::holdRow);
+    }
+
+    @Override
+    public Read<List<TicketRow>> validTickets(EventId event, int limit) {
+        return list("read valid tickets", sql.validTicketsOfEvent, (ps, p) -> {
+            p = text(ps, p, event.value());
+            ps.setInt(p, limit);
+            return p + 1;
+        }, JdbcTransaction::ticketRow);
+    }
+
+    @Override
+    public Read<List<BuyerId>> seatClaims(EventId event, SectionId section, SeatId seat) {
+        return list("read seat claims", sql.seatClaims, (ps, p) -> text(ps, p, event.value(), section.value(),
+                seat.value(), event.value(), section.value(), seat.value()), rs -> BuyerId.of(rs.getString(1)));
+    }
+
+    @Override
+    public Read<Long> activeUnits(EventId event, SectionId section) {
+        return query("count active units", sql.activeUnits, (ps, p) -> text(ps, p, event.value(), section.value(),
+                event.value(), section.value()), rs -> rs.getLong(1), rows -> rows.isEmpty() ? 0L : rows.get(0));
+    }
+
+    private static int text(PreparedStatement ps, int p, String... values) throws SQLException {
+        for (String v : values) {
+            ps.setString(p++, v);
+        }
+        return p;
+    }
+
+    private static int uuid(PreparedStatement ps, int p, UUID value) throws SQLException {
+        ps.setObject(p, value);
+        return p + 1;
+    }
+
+    // ------------------------------------------------------------------ scans
+
+    @Override
+    public <R> void scan(Table<R> table, Optional<EventId> event, Consumer<? super R> sink) {
+        if (wrote) {
+            throw new IllegalStateException("a scan after this transaction's writes: plan every read first");
+        }
+        fetch();
+        if (!started) {
+            run(opening(), false, "read the clock");
+        }
+        RowReader<?> reader = reader(table);
+        String text = sql.scan(table, event.isPresent());
+        try (PreparedStatement ps = connection.prepareStatement(text)) {
+            ps.setFetchSize(SCAN_FETCH_SIZE); // with autocommit off, pgjdbc streams through a cursor
+            if (event.isPresent()) {
+                ps.setString(1, event.get().value());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(read.read(rs));
+                    sink.accept(table.rowType().cast(reader.read(rs)));
                 }
             }
         } catch (SQLException e) {
-            throw SqlErrors.classify(e, what);
+            throw SqlErrors.classify(e, "scan " + table.name());
         }
     }
 
-    private <R> void scan(String what, Optional<EventId> event, String all, String ofEvent, Read<R> read,
-                          Consumer<? super R> sink) {
-        if (event.isPresent()) {
-            each(what, ofEvent, ps -> ps.setString(1, event.get().value()), read, sink, SCAN_FETCH_SIZE);
-        } else {
-            each(what, all, ps -> { }, read, sink, SCAN_FETCH_SIZE);
-        }
+    private static RowReader<?> reader(Table<?> table) {
+        return switch (table.name()) {
+            case "event" -> JdbcTransaction::eventRow;
+            case "section" -> JdbcTransaction::sectionRow;
+            case "stock_bucket" -> JdbcTransaction::bucketRow;
+            case "seat" -> JdbcTransaction::seatRow;
+            case "allowance" -> JdbcTransaction::allowanceRow;
+            case "hold" -> JdbcTransaction::holdRow;
+            case "ticket" -> JdbcTransaction::ticketRow;
+            case "listing" -> JdbcTransaction::listingRow;
+            case "operation_log" -> JdbcTransaction::operationRow;
+            case "money_entry" -> JdbcTransaction::moneyEntry;
+            default -> throw new IllegalArgumentException("no rows of " + table);
+        };
     }
+
+    // ------------------------------------------------------------------ multi-row inserts
 
     /** A column of a multi-row insert: its SQL element type (as pgjdbc names it) and one value per row. */
     private record Column(String type, Object[] values) {}
@@ -169,32 +609,83 @@ final class JdbcTransaction implements StoreTransaction {
     /**
      * Inserts rows given column by column, in the form {@code sql} uses: one statement binding an array per column,
      * or {@code VALUES} lists with one parameter per value, {@link Sql#MAX_VALUES_ROWS} rows a statement.
-     *
-     * @return how many rows were inserted
      */
-    private int insertRows(String what, Sql.RowsInsert insert, Column... columns) {
+    private void insertRows(String what, Sql.RowsInsert insert, Column... columns) {
         int n = columns[0].values().length;
-        if (sql.arrayParameters) {
-            return update(what, insert.arrays(), ps -> {
-                for (int c = 0; c < columns.length; c++) {
-                    ps.setArray(c + 1, connection.createArrayOf(columns[c].type(), columns[c].values()));
-                }
-            });
+        if (n == 0) {
+            return;
         }
-        int inserted = 0;
+        if (sql.arrayParameters && insert.arrays() != null) {
+            write(what, insert.arrays(), (ps, p) -> {
+                for (Column c : columns) {
+                    ps.setArray(p++, connection.createArrayOf(c.type(), c.values()));
+                }
+                return p;
+            });
+            return;
+        }
         for (int from = 0; from < n; from += Sql.MAX_VALUES_ROWS) {
             int first = from;
             int rows = Math.min(Sql.MAX_VALUES_ROWS, n - from);
-            inserted += update(what, insert.values(rows), ps -> {
-                int p = 1;
+            write(what, insert.values(rows), (ps, p) -> {
                 for (int r = first; r < first + rows; r++) {
                     for (Column c : columns) {
                         bindScalar(ps, p++, c.type(), c.values()[r]);
                     }
                 }
+                return p;
             });
         }
-        return inserted;
+    }
+
+    /**
+     * Consecutive inserts of one kind (a combined hold's log rows, its holds) gathered into one multi-row statement,
+     * built when the pipeline is sent.
+     */
+    private final class Gathered<R> extends Step {
+        final List<R> rows = new ArrayList<>(4);
+        private final String single;
+        private final Sql.RowsInsert multi;
+        private final RowBinder<R> binder;
+
+        Gathered(String what, String single, Sql.RowsInsert multi, RowBinder<R> binder) {
+            super(what);
+            this.single = single;
+            this.multi = multi;
+            this.binder = binder;
+        }
+
+        @Override
+        String sql() {
+            return rows.size() == 1 ? single : multi.values(rows.size());
+        }
+
+        @Override
+        int bind(PreparedStatement ps, int first) throws SQLException {
+            int p = first;
+            for (R r : rows) {
+                p = binder.bind(ps, p, r);
+            }
+            return p;
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowBinder<R> {
+        int bind(PreparedStatement ps, int first, R row) throws SQLException;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> void gather(String what, String single, Sql.RowsInsert multi, RowBinder<R> binder, R row) {
+        wrote = true;
+        Step last = writes.isEmpty() ? null : writes.get(writes.size() - 1);
+        if (last instanceof Gathered<?> g && g.what.equals(what) && g.rows.size() < Sql.MAX_VALUES_ROWS) {
+            ((Gathered<R>) g).rows.add(row);
+            return;
+        }
+        Gathered<R> g = new Gathered<>(what, single, multi, binder);
+        g.rows.add(row);
+        writes.add(g);
     }
 
     private static void bindScalar(PreparedStatement ps, int index, String type, Object value) throws SQLException {
@@ -219,245 +710,32 @@ final class JdbcTransaction implements StoreTransaction {
         }
     }
 
-    // ------------------------------------------------------------------ control
+    // ------------------------------------------------------------------ event provisioning
 
     @Override
-    public void markRollbackOnly() {
-        rollbackOnly = true;
+    public void insertEvent(EventRow event) {
+        write("insert event", sql.insertEvent, (ps, p) -> {
+            p = text(ps, p, event.id().value(), event.name());
+            ps.setInt(p++, event.perBuyerCap());
+            ps.setInt(p++, event.resaleCapBps());
+            return p;
+        });
     }
 
     @Override
-    public Instant now() {
-        if (now == null) {
-            // now() is the transaction's start on the server: the clock every expiry is judged by.
-            now = one("read the clock", sql.now, ps -> { }, rs -> instant(rs, 1)).orElseThrow();
-        }
-        return now;
-    }
-
-    // ------------------------------------------------------------------ reads
-
-    @Override
-    public Optional<EventRow> event(EventId event) {
-        return one("read event", sql.eventById, ps -> ps.setString(1, event.value()), JdbcTransaction::eventRow);
+    public void insertSection(SectionRow s) {
+        write("insert section", sql.insertSection, (ps, p) -> {
+            p = text(ps, p, s.event().value(), s.section().value(), s.kind().name());
+            ps.setInt(p++, s.capacity());
+            ps.setInt(p++, s.buckets());
+            ps.setLong(p++, s.faceValueMinor());
+            ps.setInt(p++, s.ordinal());
+            return p;
+        });
     }
 
     @Override
-    public List<SectionRow> sections(EventId event) {
-        return list("read sections", sql.sectionsOfEvent, ps -> ps.setString(1, event.value()),
-                JdbcTransaction::sectionRow);
-    }
-
-    @Override
-    public List<BucketRow> buckets(EventId event, SectionId section) {
-        return list("read buckets", sql.bucketsOfSection, ps -> {
-            ps.setString(1, event.value());
-            ps.setString(2, section.value());
-        }, JdbcTransaction::bucketRow);
-    }
-
-    @Override
-    public Optional<SeatRow> seat(EventId event, SectionId section, SeatId seat) {
-        return one("read seat", sql.seatByKey, ps -> {
-            ps.setString(1, event.value());
-            ps.setString(2, section.value());
-            ps.setString(3, seat.value());
-        }, JdbcTransaction::seatRow);
-    }
-
-    @Override
-    public List<SeatRow> seats(EventId event, SectionId section) {
-        return list("read seats", sql.seatsOfSection, ps -> {
-            ps.setString(1, event.value());
-            ps.setString(2, section.value());
-        }, JdbcTransaction::seatRow);
-    }
-
-    @Override
-    public Optional<AllowanceRow> allowance(EventId event, BuyerId buyer) {
-        return one("read allowance", sql.allowanceByKey, ps -> {
-            ps.setString(1, event.value());
-            ps.setString(2, buyer.value());
-        }, JdbcTransaction::allowanceRow);
-    }
-
-    @Override
-    public Map<BuyerId, AllowanceRow> allowances(EventId event, List<BuyerId> buyers) {
-        Map<BuyerId, AllowanceRow> out = new HashMap<>();
-        for (int from = 0; from < buyers.size(); from += Sql.MAX_VALUES_ROWS) {
-            List<BuyerId> chunk = buyers.subList(from, Math.min(buyers.size(), from + Sql.MAX_VALUES_ROWS));
-            each("read allowances", sql.allowancesByKeys.values(chunk.size()), ps -> {
-                ps.setString(1, event.value());
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i).value());
-                }
-            }, JdbcTransaction::allowanceRow, r -> out.put(r.buyer(), r), 0);
-        }
-        return out;
-    }
-
-    @Override
-    public Optional<HoldRow> hold(HoldId hold) {
-        return one("read hold", sql.holdById, ps -> ps.setObject(1, hold.value()), JdbcTransaction::holdRow);
-    }
-
-    @Override
-    public Optional<TicketRow> ticket(TicketId ticket) {
-        return one("read ticket", sql.ticketById, ps -> ps.setObject(1, ticket.value()), JdbcTransaction::ticketRow);
-    }
-
-    @Override
-    public List<TicketRow> ticketsOfHold(HoldId hold) {
-        return list("read tickets of hold", sql.ticketsOfHold, ps -> ps.setObject(1, hold.value()),
-                JdbcTransaction::ticketRow);
-    }
-
-    @Override
-    public List<TicketRow> ticketsOfOwner(EventId event, BuyerId owner) {
-        return list("read tickets of owner", sql.ticketsOfOwner, ps -> {
-            ps.setString(1, event.value());
-            ps.setString(2, owner.value());
-        }, JdbcTransaction::ticketRow);
-    }
-
-    @Override
-    public Optional<ListingRow> listing(ListingId listing) {
-        return one("read listing", sql.listingById, ps -> ps.setObject(1, listing.value()),
-                JdbcTransaction::listingRow);
-    }
-
-    @Override
-    public Optional<OperationRow> operation(OperationKey key) {
-        return one("read operation", sql.operationByKey, ps -> ps.setObject(1, key.value()),
-                JdbcTransaction::operationRow);
-    }
-
-    @Override
-    public List<HoldRow> expiredHolds(int limit) {
-        return list("read expired holds", sql.expiredHolds, ps -> ps.setInt(1, limit), JdbcTransaction::holdRow);
-    }
-
-    @Override
-    public List<HoldRow> heldHolds(EventId event, int limit) {
-        return list("read held holds", sql.heldHoldsOfEvent, ps -> {
-            ps.setString(1, event.value());
-            ps.setInt(2, limit);
-        }, JdbcTransaction::holdRow);
-    }
-
-    @Override
-    public List<TicketRow> validTickets(EventId event, int limit) {
-        return list("read valid tickets", sql.validTicketsOfEvent, ps -> {
-            ps.setString(1, event.value());
-            ps.setInt(2, limit);
-        }, JdbcTransaction::ticketRow);
-    }
-
-    @Override
-    public long activeUnits(EventId event, SectionId section) {
-        return one("count active units", sql.activeUnits, ps -> {
-            ps.setString(1, event.value());
-            ps.setString(2, section.value());
-            ps.setString(3, event.value());
-            ps.setString(4, section.value());
-        }, rs -> rs.getLong(1)).orElse(0L);
-    }
-
-    @Override
-    public List<BuyerId> seatClaims(EventId event, SectionId section, SeatId seat) {
-        return list("read seat claims", sql.seatClaims, ps -> {
-            for (int base = 0; base <= 3; base += 3) {
-                ps.setString(base + 1, event.value());
-                ps.setString(base + 2, section.value());
-                ps.setString(base + 3, seat.value());
-            }
-        }, rs -> BuyerId.of(rs.getString(1)));
-    }
-
-    // ------------------------------------------------------------------ scans
-
-    @Override
-    public void scanEvents(Consumer<EventRow> sink) {
-        each("scan events", sql.scanEvents, ps -> { }, JdbcTransaction::eventRow, sink, SCAN_FETCH_SIZE);
-    }
-
-    @Override
-    public void scanSections(Optional<EventId> event, Consumer<SectionRow> sink) {
-        scan("scan sections", event, sql.scanSections, sql.scanSectionsOfEvent, JdbcTransaction::sectionRow, sink);
-    }
-
-    @Override
-    public void scanBuckets(Optional<EventId> event, Consumer<BucketRow> sink) {
-        scan("scan buckets", event, sql.scanBuckets, sql.scanBucketsOfEvent, JdbcTransaction::bucketRow, sink);
-    }
-
-    @Override
-    public void scanSeats(Optional<EventId> event, Consumer<SeatRow> sink) {
-        scan("scan seats", event, sql.scanSeats, sql.scanSeatsOfEvent, JdbcTransaction::seatRow, sink);
-    }
-
-    @Override
-    public void scanAllowances(Optional<EventId> event, Consumer<AllowanceRow> sink) {
-        scan("scan allowances", event, sql.scanAllowances, sql.scanAllowancesOfEvent, JdbcTransaction::allowanceRow,
-                sink);
-    }
-
-    @Override
-    public void scanHolds(Optional<EventId> event, Consumer<HoldRow> sink) {
-        scan("scan holds", event, sql.scanHolds, sql.scanHoldsOfEvent, JdbcTransaction::holdRow, sink);
-    }
-
-    @Override
-    public void scanTickets(Optional<EventId> event, Consumer<TicketRow> sink) {
-        scan("scan tickets", event, sql.scanTickets, sql.scanTicketsOfEvent, JdbcTransaction::ticketRow, sink);
-    }
-
-    @Override
-    public void scanListings(Optional<EventId> event, Consumer<ListingRow> sink) {
-        scan("scan listings", event, sql.scanListings, sql.scanListingsOfEvent, JdbcTransaction::listingRow, sink);
-    }
-
-    @Override
-    public void scanOperations(Optional<EventId> event, Consumer<OperationRow> sink) {
-        scan("scan operations", event, sql.scanOperations, sql.scanOperationsOfEvent, JdbcTransaction::operationRow,
-                sink);
-    }
-
-    @Override
-    public void scanMoney(Optional<EventId> event, Consumer<MoneyEntry> sink) {
-        scan("scan money", event, sql.scanMoney, sql.scanMoneyOfEvent, JdbcTransaction::moneyEntry, sink);
-    }
-
-    // ------------------------------------------------------------------ event creation
-
-    @Override
-    public boolean insertEvent(EventRow event) {
-        return update("insert event", sql.insertEvent, ps -> {
-            ps.setString(1, event.id().value());
-            ps.setString(2, event.name());
-            ps.setInt(3, event.perBuyerCap());
-            ps.setInt(4, event.resaleCapBps());
-        }) == 1;
-    }
-
-    @Override
-    public boolean insertSection(SectionRow s) {
-        return update("insert section", sql.insertSection, ps -> {
-            ps.setString(1, s.event().value());
-            ps.setString(2, s.section().value());
-            ps.setString(3, s.kind().name());
-            ps.setInt(4, s.capacity());
-            ps.setInt(5, s.buckets());
-            ps.setLong(6, s.faceValueMinor());
-            ps.setInt(7, s.ordinal());
-        }) == 1;
-    }
-
-    @Override
-    public int insertBuckets(List<BucketRow> buckets) {
-        if (buckets.isEmpty()) {
-            return 0;
-        }
+    public void insertBuckets(List<BucketRow> buckets) {
         int n = buckets.size();
         String[] events = new String[n];
         String[] sections = new String[n];
@@ -470,15 +748,12 @@ final class JdbcTransaction implements StoreTransaction {
             numbers[i] = b.bucket();
             remaining[i] = b.remaining();
         }
-        return insertRows("insert buckets", sql.insertBuckets, new Column("text", events),
-                new Column("text", sections), new Column("int4", numbers), new Column("int4", remaining));
+        insertRows("insert buckets", sql.insertBuckets, new Column("text", events), new Column("text", sections),
+                new Column("int4", numbers), new Column("int4", remaining));
     }
 
     @Override
-    public int insertSeats(List<SeatRow> seats) {
-        if (seats.isEmpty()) {
-            return 0;
-        }
+    public void insertSeats(List<SeatRow> seats) {
         int n = seats.size();
         String[] events = new String[n];
         String[] sections = new String[n];
@@ -504,141 +779,133 @@ final class JdbcTransaction implements StoreTransaction {
             columns = new Column[] {columns[0], columns[1], columns[2], columns[3], columns[4],
                     new Column("int4", positions)};
         }
-        return insertRows("insert seats", sql.insertSeats, columns);
+        insertRows("insert seats", sql.insertSeats, columns);
     }
 
-    // ------------------------------------------------------------------ guarded writes
+    // ------------------------------------------------------------------ the log and money
 
     @Override
-    public boolean takeUnits(EventId event, SectionId section, int bucket, int units) {
-        return update("take stock", sql.takeUnits, ps -> {
-            ps.setInt(1, units);
-            ps.setString(2, event.value());
-            ps.setString(3, section.value());
-            ps.setInt(4, bucket);
-            ps.setInt(5, units);
-        }) == 1;
+    public void insertOperation(OperationRow op) {
+        gather("insert operation", sql.insertOperation, sql.insertOperations, JdbcTransaction::bindOperation, op);
+    }
+
+    private static int bindOperation(PreparedStatement ps, int p, OperationRow op) throws SQLException {
+        ps.setObject(p++, op.key().value());
+        ps.setString(p++, op.operation().name());
+        ps.setString(p++, op.event().value());
+        ps.setString(p++, op.subject());
+        ps.setString(p++, op.actor());
+        ps.setInt(p++, op.units());
+        ps.setLong(p++, op.amountMinor());
+        return p;
+    }
+
+    @Override
+    public void insertMoney(List<MoneyEntry> entries) {
+        int n = entries.size();
+        UUID[] ops = new UUID[n];
+        Integer[] legs = new Integer[n];
+        String[] accounts = new String[n];
+        Long[] amounts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            MoneyEntry m = entries.get(i);
+            ops[i] = m.operation().value();
+            legs[i] = m.leg();
+            accounts[i] = m.account();
+            amounts[i] = m.amountMinor();
+        }
+        insertRows("insert money", sql.insertMoney, new Column("uuid", ops), new Column("int4", legs),
+                new Column("text", accounts), new Column("int8", amounts));
+    }
+
+    // ------------------------------------------------------------------ stock and seats
+
+    @Override
+    public void takeUnits(EventId event, SectionId section, int bucket, int units) {
+        update("take stock", sql.takeUnits, (ps, p) -> {
+            ps.setInt(p++, units);
+            ps.setInt(p++, units);
+            p = text(ps, p, event.value(), section.value());
+            ps.setInt(p++, bucket);
+            return p;
+        });
     }
 
     @Override
     public void returnUnits(EventId event, SectionId section, int bucket, int units) {
-        int n = update("return stock", sql.returnUnits, ps -> {
-            ps.setInt(1, units);
-            ps.setString(2, event.value());
-            ps.setString(3, section.value());
-            ps.setInt(4, bucket);
+        update("return stock", sql.returnUnits, (ps, p) -> {
+            ps.setInt(p++, units);
+            p = text(ps, p, event.value(), section.value());
+            ps.setInt(p++, bucket);
+            return p;
         });
-        if (n != 1) {
-            throw new IllegalStateException("no bucket " + bucket + " in " + event + "/" + section);
-        }
     }
 
     @Override
-    public boolean claimSeat(EventId event, SectionId section, SeatId seat, HoldId hold) {
-        return update("claim seat", sql.claimSeat, ps -> {
-            ps.setObject(1, hold.value());
-            ps.setString(2, event.value());
-            ps.setString(3, section.value());
-            ps.setString(4, seat.value());
-        }) == 1;
+    public void claimSeat(EventId event, SectionId section, SeatId seat, HoldId hold) {
+        update("claim seat", sql.claimSeat, (ps, p) -> {
+            p = uuid(ps, p, hold.value());
+            return text(ps, p, event.value(), section.value(), seat.value());
+        });
     }
 
     @Override
-    public boolean moveSeat(EventId event, SectionId section, SeatId seat, HoldId holder, SeatState from,
-                            SeatState to) {
-        return update("move seat", sql.moveSeat, ps -> {
-            ps.setString(1, to.name());
+    public void moveSeat(EventId event, SectionId section, SeatId seat, HoldId holder, SeatState from,
+                         SeatState to) {
+        update("move seat", sql.moveSeat, (ps, p) -> {
+            p = uuid(ps, p, holder.value());
+            p = text(ps, p, from.name(), to.name());
             if (to == SeatState.AVAILABLE) {
-                ps.setNull(2, Types.OTHER); // an available seat has no holder
+                ps.setNull(p++, Types.OTHER); // an available seat has no holder
             } else {
-                ps.setObject(2, holder.value());
+                p = uuid(ps, p, holder.value());
             }
-            ps.setString(3, event.value());
-            ps.setString(4, section.value());
-            ps.setString(5, seat.value());
-            ps.setObject(6, holder.value());
-            ps.setString(7, from.name());
-        }) == 1;
+            return text(ps, p, event.value(), section.value(), seat.value());
+        });
+    }
+
+    // ------------------------------------------------------------------ allowances
+
+    @Override
+    public void verify(EventId event, BuyerId buyer, String evidence, int cap) {
+        write("verify buyer", sql.verify, (ps, p) -> {
+            p = text(ps, p, event.value(), buyer.value(), evidence);
+            ps.setInt(p++, cap);
+            return p;
+        });
     }
 
     @Override
-    public AllowanceRow verify(EventId event, BuyerId buyer, String evidence, int cap) {
-        return one("verify buyer", sql.verify, ps -> {
-            ps.setString(1, event.value());
-            ps.setString(2, buyer.value());
-            ps.setString(3, evidence);
-            ps.setInt(4, cap);
-        }, JdbcTransaction::allowanceRow).orElseThrow(() -> new IllegalStateException("verify returned no row"));
+    public void revoke(EventId event, BuyerId buyer) {
+        update("revoke buyer", sql.revoke, (ps, p) -> text(ps, p, event.value(), buyer.value()));
     }
 
     @Override
-    public boolean revoke(EventId event, BuyerId buyer) {
-        return update("revoke buyer", sql.revoke, ps -> {
-            ps.setString(1, event.value());
-            ps.setString(2, buyer.value());
-        }) == 1;
+    public void chargeAllowance(EventId event, BuyerId buyer, int units) {
+        update("charge allowance", sql.chargeAllowance, (ps, p) -> {
+            ps.setInt(p++, units);
+            ps.setInt(p++, units);
+            return text(ps, p, event.value(), buyer.value());
+        });
     }
 
     @Override
-    public boolean chargeAllowance(EventId event, BuyerId buyer, int units) {
-        return update("charge allowance", sql.chargeAllowance, ps -> bindCharge(ps, event, buyer, units)) == 1;
+    public void creditAllowance(EventId event, BuyerId buyer, int units) {
+        update("credit allowance", sql.creditAllowance, (ps, p) -> {
+            ps.setInt(p++, units);
+            ps.setInt(p++, units);
+            return text(ps, p, event.value(), buyer.value());
+        });
     }
+
+    // ------------------------------------------------------------------ holds and tickets
 
     @Override
-    public boolean[] chargeAllowances(EventId event, List<BuyerId> buyers, int[] units) {
-        return batch("charge allowances", sql.chargeAllowance, buyers.size(),
-                (ps, i) -> bindCharge(ps, event, buyers.get(i), units[i]));
+    public void insertHold(HoldRow hold) {
+        gather("insert hold", sql.insertHold, sql.insertHolds, JdbcTransaction::bindHold, hold);
     }
 
-    private static void bindCharge(PreparedStatement ps, EventId event, BuyerId buyer, int units)
-            throws SQLException {
-        ps.setInt(1, units);
-        ps.setString(2, event.value());
-        ps.setString(3, buyer.value());
-        ps.setInt(4, units);
-    }
-
-    @Override
-    public boolean creditAllowance(EventId event, BuyerId buyer, int units) {
-        return update("credit allowance", sql.creditAllowance, ps -> {
-            ps.setInt(1, units);
-            ps.setString(2, event.value());
-            ps.setString(3, buyer.value());
-            ps.setInt(4, units);
-        }) == 1;
-    }
-
-    @Override
-    public Optional<HoldRow> insertHold(NewHold h) {
-        return one("insert hold", sql.insertHold, ps -> bindHold(ps, 1, h), rs -> new HoldRow(h.id(), h.event(), h.section(), h.seat(), h.buyer(), h.units(), h.bucket(),
-                HoldStatus.HELD, instant(rs, 1), instant(rs, 2), h.unitPriceMinor()));
-    }
-
-    @Override
-    public List<Optional<HoldRow>> insertHolds(List<NewHold> holds) {
-        Map<UUID, Instant[]> stamped = new HashMap<>();
-        for (int from = 0; from < holds.size(); from += Sql.MAX_VALUES_ROWS) {
-            List<NewHold> chunk = holds.subList(from, Math.min(holds.size(), from + Sql.MAX_VALUES_ROWS));
-            each("insert holds", sql.insertHolds.values(chunk.size()), ps -> {
-                int p = 1;
-                for (NewHold h : chunk) {
-                    p = bindHold(ps, p, h);
-                }
-            }, rs -> Map.entry(rs.getObject(1, UUID.class), new Instant[] {instant(rs, 2), instant(rs, 3)}),
-                    e -> stamped.put(e.getKey(), e.getValue()), 0);
-        }
-        List<Optional<HoldRow>> out = new ArrayList<>(holds.size());
-        for (NewHold h : holds) {
-            Instant[] at = stamped.remove(h.id().value()); // an id given twice is inserted once, for the first
-            out.add(at == null ? Optional.empty() : Optional.of(new HoldRow(h.id(), h.event(), h.section(), h.seat(),
-                    h.buyer(), h.units(), h.bucket(), HoldStatus.HELD, at[0], at[1], h.unitPriceMinor())));
-        }
-        return out;
-    }
-
-    /** Binds a hold's nine parameters from {@code first}; returns the next parameter index. */
-    private static int bindHold(PreparedStatement ps, int first, NewHold h) throws SQLException {
-        int p = first;
+    private static int bindHold(PreparedStatement ps, int p, HoldRow h) throws SQLException {
         ps.setObject(p++, h.id().value());
         ps.setString(p++, h.event().value());
         ps.setString(p++, h.section().value());
@@ -646,30 +913,27 @@ final class JdbcTransaction implements StoreTransaction {
         ps.setString(p++, h.buyer().value());
         ps.setInt(p++, h.units());
         ps.setInt(p++, h.bucket());
-        ps.setLong(p++, Math.floorDiv(h.ttl().toNanos(), 1_000L)); // the TTL in microseconds
+        ps.setObject(p++, h.createdAt().atOffset(java.time.ZoneOffset.UTC));
+        ps.setObject(p++, h.expiresAt().atOffset(java.time.ZoneOffset.UTC));
         ps.setLong(p++, h.unitPriceMinor());
         return p;
     }
 
     @Override
-    public boolean moveHold(HoldId hold, HoldStatus from, HoldStatus to, Expiry expiry) {
+    public void moveHold(HoldId hold, HoldStatus from, HoldStatus to, Expiry expiry) {
         String statement = switch (expiry) {
             case ANY -> sql.moveHold;
             case UNEXPIRED -> sql.moveHoldUnexpired;
             case EXPIRED -> sql.moveHoldExpired;
         };
-        return update("move hold", statement, ps -> {
-            ps.setString(1, to.name());
-            ps.setObject(2, hold.value());
-            ps.setString(3, from.name());
-        }) == 1;
+        update("move hold", statement, (ps, p) -> {
+            p = text(ps, p, from.name(), to.name());
+            return uuid(ps, p, hold.value());
+        });
     }
 
     @Override
-    public int insertTickets(List<TicketRow> tickets) {
-        if (tickets.isEmpty()) {
-            return 0;
-        }
+    public void insertTickets(List<TicketRow> tickets) {
         int n = tickets.size();
         UUID[] ids = new UUID[n];
         UUID[] holds = new UUID[n];
@@ -694,85 +958,41 @@ final class JdbcTransaction implements StoreTransaction {
             codes[i] = t.code();
             faces[i] = t.faceValueMinor();
         }
-        return insertRows("insert tickets", sql.insertTickets, new Column("uuid", ids), new Column("uuid", holds),
+        insertRows("insert tickets", sql.insertTickets, new Column("uuid", ids), new Column("uuid", holds),
                 new Column("text", events), new Column("text", sections), new Column("text", seats),
                 new Column("int4", buckets), new Column("text", owners), new Column("text", states),
                 new Column("text", codes), new Column("int8", faces));
     }
 
     @Override
-    public boolean moveTicket(TicketId ticket, BuyerId owner, TicketState from, TicketState to, BuyerId newOwner,
-                              Optional<String> newCode) {
-        return update("move ticket", sql.moveTicket, ps -> {
-            ps.setString(1, newOwner.value());
-            ps.setString(2, to.name());
-            ps.setString(3, newCode.orElse(null));
-            ps.setObject(4, ticket.value());
-            ps.setString(5, owner.value());
-            ps.setString(6, from.name());
-        }) == 1;
+    public void moveTicket(TicketId ticket, BuyerId owner, TicketState from, TicketState to, BuyerId newOwner,
+                           Optional<String> newCode) {
+        update("move ticket", sql.moveTicket, (ps, p) -> {
+            p = text(ps, p, newOwner.value(), owner.value(), from.name(), to.name());
+            ps.setString(p++, newCode.orElse(null));
+            return uuid(ps, p, ticket.value());
+        });
+    }
+
+    // ------------------------------------------------------------------ resale
+
+    @Override
+    public void insertListing(ListingId listing, TicketId ticket, BuyerId seller, long askMinor) {
+        update("insert listing", sql.insertListing, (ps, p) -> {
+            p = uuid(ps, p, listing.value());
+            ps.setString(p++, seller.value());
+            ps.setLong(p++, askMinor);
+            return uuid(ps, p, ticket.value());
+        });
     }
 
     @Override
-    public Optional<ListingRow> insertListing(ListingId listing, TicketId ticket, BuyerId seller, long askMinor) {
-        return one("insert listing", sql.insertListing, ps -> {
-            ps.setObject(1, listing.value());
-            ps.setString(2, seller.value());
-            ps.setLong(3, askMinor);
-            ps.setObject(4, ticket.value());
-        }, JdbcTransaction::listingRow);
-    }
-
-    @Override
-    public boolean moveListing(ListingId listing, ListingState from, ListingState to, Optional<BuyerId> buyer) {
-        return update("move listing", sql.moveListing, ps -> {
-            ps.setString(1, to.name());
-            ps.setString(2, buyer.map(BuyerId::value).orElse(null));
-            ps.setObject(3, listing.value());
-            ps.setString(4, from.name());
-        }) == 1;
-    }
-
-    @Override
-    public boolean insertOperation(OperationRow op) {
-        return update("insert operation", sql.insertOperation, ps -> bindOperation(ps, op)) == 1;
-    }
-
-    @Override
-    public boolean[] insertOperations(List<OperationRow> operations) {
-        return batch("insert operations", sql.insertOperation, operations.size(),
-                (ps, i) -> bindOperation(ps, operations.get(i)));
-    }
-
-    private static void bindOperation(PreparedStatement ps, OperationRow op) throws SQLException {
-        ps.setObject(1, op.key().value());
-        ps.setString(2, op.operation().name());
-        ps.setString(3, op.event().value());
-        ps.setString(4, op.subject());
-        ps.setString(5, op.actor());
-        ps.setInt(6, op.units());
-        ps.setLong(7, op.amountMinor());
-    }
-
-    @Override
-    public void insertMoney(List<MoneyEntry> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
-        int n = entries.size();
-        UUID[] ops = new UUID[n];
-        Integer[] legs = new Integer[n];
-        String[] accounts = new String[n];
-        Long[] amounts = new Long[n];
-        for (int i = 0; i < n; i++) {
-            MoneyEntry m = entries.get(i);
-            ops[i] = m.operation().value();
-            legs[i] = m.leg();
-            accounts[i] = m.account();
-            amounts[i] = m.amountMinor();
-        }
-        insertRows("insert money", sql.insertMoney, new Column("uuid", ops), new Column("int4", legs),
-                new Column("text", accounts), new Column("int8", amounts));
+    public void moveListing(ListingId listing, ListingState from, ListingState to, Optional<BuyerId> buyer) {
+        update("move listing", sql.moveListing, (ps, p) -> {
+            p = text(ps, p, from.name(), to.name());
+            ps.setString(p++, buyer.map(BuyerId::value).orElse(null));
+            return uuid(ps, p, listing.value());
+        });
     }
 
     // ------------------------------------------------------------------ row mapping (column order of Sql)

@@ -42,6 +42,8 @@ public final class Sql {
     final String eventById;
     final String sectionsOfEvent;
     final String bucketsOfSection;
+    final String bucketByKey;
+    final String bucketsIfShort;
     final String seatByKey;
     final String seatsOfSection;
     final String allowanceByKey;
@@ -50,6 +52,7 @@ public final class Sql {
     final String ticketsOfHold;
     final String ticketsOfOwner;
     final String listingById;
+    final String ticketOfListing;
     final String operationByKey;
     final String expiredHolds;
     final String heldHoldsOfEvent;
@@ -95,12 +98,14 @@ public final class Sql {
     final String moveHold;
     final String moveHoldUnexpired;
     final String moveHoldExpired;
+    /** Several operation-log rows in one statement (a combined hold's). */
+    final RowsInsert insertOperations;
     final RowsInsert insertTickets;
     final String moveTicket;
     final String insertListing;
     final String moveListing;
     final String insertOperation;
-    /** Several holds in one statement, returning each inserted id with the server's timestamps. */
+    /** Several holds in one statement (a combined hold's). */
     final RowsInsert insertHolds;
     /** Several buyers' allowances at one event. */
     final RowsInsert allowancesByKeys;
@@ -131,6 +136,14 @@ public final class Sql {
         sectionsOfEvent = q("SELECT " + SECTION_COLUMNS + " FROM {s}.section WHERE event_id = ? ORDER BY ordinal");
         bucketsOfSection = q("SELECT " + BUCKET_COLUMNS + " FROM {s}.stock_bucket WHERE event_id = ? AND section_id = ?"
                 + " ORDER BY bucket");
+        bucketByKey = q("SELECT " + BUCKET_COLUMNS + " FROM {s}.stock_bucket"
+                + " WHERE event_id = ? AND section_id = ? AND bucket = ?");
+        // Every bucket, only when the first is short: the NOT EXISTS is a one-time filter, so when the first bucket
+        // has enough no other bucket is read (and, at SERIALIZABLE, none is predicate-locked).
+        bucketsIfShort = q("SELECT " + BUCKET_COLUMNS + " FROM {s}.stock_bucket WHERE event_id = ? AND section_id = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM {s}.stock_bucket f"
+                + " WHERE f.event_id = ? AND f.section_id = ? AND f.bucket = ? AND f.remaining >= ?)"
+                + " ORDER BY bucket");
         seatByKey = q("SELECT " + SEAT_COLUMNS + " FROM {s}.seat WHERE event_id = ? AND section_id = ? AND seat_id = ?");
         seatsOfSection = q("SELECT " + SEAT_COLUMNS + " FROM {s}.seat WHERE event_id = ? AND section_id = ?"
                 + " ORDER BY ordinal, seat_id");
@@ -141,6 +154,8 @@ public final class Sql {
         ticketsOfOwner = q("SELECT " + TICKET_COLUMNS + " FROM {s}.ticket WHERE event_id = ? AND owner_id = ?"
                 + " ORDER BY id");
         listingById = q("SELECT " + LISTING_COLUMNS + " FROM {s}.listing WHERE id = ?");
+        ticketOfListing = q("SELECT " + TICKET_COLUMNS + " FROM {s}.ticket"
+                + " WHERE id = (SELECT l.ticket_id FROM {s}.listing l WHERE l.id = ?)");
         operationByKey = q("SELECT " + OPERATION_COLUMNS + " FROM {s}.operation_log WHERE op_key = ?");
         // Judged by the database's clock, like every expiry decision.
         expiredHolds = q("SELECT " + HOLD_COLUMNS + " FROM {s}.hold WHERE status = 'HELD' AND expires_at <= now()"
@@ -206,63 +221,90 @@ public final class Sql {
                 ") AS u(event_id, section_id, seat_id, state, holder, position)"
                         + " ON CONFLICT (event_id, section_id, seat_id) DO NOTHING");
 
+        // Guarded writes. Each guard sits in the SET list, as a CASE with no ELSE: where the guard is false the
+        // column becomes NULL and its NOT NULL fails the statement, so a guard that no longer holds aborts the
+        // transaction (and a COMMIT sent behind it) instead of quietly changing nothing. The caller checked every
+        // guard in its snapshot, so under snapshot isolation this only fires if a rival got there first.
         // Guard: no oversell. Every rival for this stock writes this row.
-        takeUnits = q("UPDATE {s}.stock_bucket SET remaining = remaining - ?"
-                + " WHERE event_id = ? AND section_id = ? AND bucket = ? AND remaining >= ?");
+        takeUnits = q("UPDATE {s}.stock_bucket SET remaining = CASE WHEN remaining >= ? THEN remaining - ? END"
+                + " WHERE event_id = ? AND section_id = ? AND bucket = ?");
         returnUnits = q("UPDATE {s}.stock_bucket SET remaining = remaining + ?"
                 + " WHERE event_id = ? AND section_id = ? AND bucket = ?");
         // Guard: one seat, one holder.
-        claimSeat = q("UPDATE {s}.seat SET state = 'HELD', holder = ?"
-                + " WHERE event_id = ? AND section_id = ? AND seat_id = ? AND state = 'AVAILABLE'");
-        moveSeat = q("UPDATE {s}.seat SET state = ?, holder = ?"
-                + " WHERE event_id = ? AND section_id = ? AND seat_id = ? AND holder = ? AND state = ?");
+        claimSeat = q("UPDATE {s}.seat SET state = CASE WHEN state = 'AVAILABLE' THEN 'HELD' END, holder = ?"
+                + " WHERE event_id = ? AND section_id = ? AND seat_id = ?");
+        moveSeat = q("UPDATE {s}.seat SET state = CASE WHEN holder = ? AND state = ? THEN ? END, holder = ?"
+                + " WHERE event_id = ? AND section_id = ? AND seat_id = ?");
         // Verifying again keeps what the buyer already used (and the cap they were verified under).
         verify = q("INSERT INTO {s}.allowance (" + ALLOWANCE_COLUMNS + ") VALUES (?, ?, 'VERIFIED', ?, 0, ?)"
-                + " ON CONFLICT (event_id, buyer_id) DO UPDATE SET status = 'VERIFIED', evidence = EXCLUDED.evidence"
-                + " RETURNING " + ALLOWANCE_COLUMNS);
+                + " ON CONFLICT (event_id, buyer_id) DO UPDATE SET status = 'VERIFIED', evidence = EXCLUDED.evidence");
         // Revocation writes the allowance row too, so it collides with any hold charging it.
-        revoke = q("UPDATE {s}.allowance SET status = 'REVOKED'"
-                + " WHERE event_id = ? AND buyer_id = ? AND status = 'VERIFIED'");
+        revoke = q("UPDATE {s}.allowance SET status = CASE WHEN status = 'VERIFIED' THEN 'REVOKED' END"
+                + " WHERE event_id = ? AND buyer_id = ?");
         // Guard: verified buyers only, and the per-buyer cap.
-        chargeAllowance = q("UPDATE {s}.allowance SET used = used + ?"
-                + " WHERE event_id = ? AND buyer_id = ? AND status = 'VERIFIED' AND used + ? <= cap");
-        creditAllowance = q("UPDATE {s}.allowance SET used = used - ?"
-                + " WHERE event_id = ? AND buyer_id = ? AND used >= ?");
-        // Stamped with the database's clock: the TTL is sent in microseconds, the times are the server's.
-        insertHold = q("INSERT INTO {s}.hold (" + HOLD_COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'HELD', now(), now() + ? * INTERVAL '1 microsecond', ?)"
-                + " ON CONFLICT (id) DO NOTHING RETURNING created_at, expires_at");
-        moveHold = q("UPDATE {s}.hold SET status = ? WHERE id = ? AND status = ?");
-        moveHoldUnexpired = moveHold + " AND expires_at > now()";
-        moveHoldExpired = moveHold + " AND expires_at <= now()";
+        chargeAllowance = q("UPDATE {s}.allowance"
+                + " SET used = CASE WHEN status = 'VERIFIED' AND used + ? <= cap THEN used + ? END"
+                + " WHERE event_id = ? AND buyer_id = ?");
+        creditAllowance = q("UPDATE {s}.allowance SET used = CASE WHEN used >= ? THEN used - ? END"
+                + " WHERE event_id = ? AND buyer_id = ?");
+        // The hold's times come from the database's clock, read earlier in the same transaction.
+        insertHold = q("INSERT INTO {s}.hold (" + HOLD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, 'HELD', ?, ?, ?)");
+        moveHold = q("UPDATE {s}.hold SET status = CASE WHEN status = ? THEN ? END WHERE id = ?");
+        moveHoldUnexpired = q("UPDATE {s}.hold SET status = CASE WHEN status = ? AND expires_at > now() THEN ? END"
+                + " WHERE id = ?");
+        moveHoldExpired = q("UPDATE {s}.hold SET status = CASE WHEN status = ? AND expires_at <= now() THEN ? END"
+                + " WHERE id = ?");
         insertTickets = rows(
                 q("INSERT INTO {s}.ticket (" + TICKET_COLUMNS + ")"
                         + " SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::integer[],"
-                        + " ?::text[], ?::text[], ?::text[], ?::bigint[])"
-                        + " ON CONFLICT (id) DO NOTHING"),
-                q("INSERT INTO {s}.ticket (" + TICKET_COLUMNS + ") VALUES "), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                " ON CONFLICT (id) DO NOTHING");
-        // Guard: one owner per ticket.
-        moveTicket = q("UPDATE {s}.ticket SET owner_id = ?, state = ?, code = COALESCE(?, code)"
-                + " WHERE id = ? AND owner_id = ? AND state = ?");
+                        + " ?::text[], ?::text[], ?::text[], ?::bigint[])"),
+                q("INSERT INTO {s}.ticket (" + TICKET_COLUMNS + ") VALUES "), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "");
+        // Guard: one owner per ticket. All SET expressions see the row as it was, so the CASE tests the old owner.
+        moveTicket = q("UPDATE {s}.ticket SET owner_id = ?,"
+                + " state = CASE WHEN owner_id = ? AND state = ? THEN ? END, code = COALESCE(?, code)"
+                + " WHERE id = ?");
         // The cap comes from the store's own rows inside the statement; listing_ask_within_cap judges the ask.
         insertListing = q("INSERT INTO {s}.listing (" + LISTING_COLUMNS + ")"
                 + " SELECT ?, t.id, t.event_id, ?, ?, (t.face_value_minor * e.resale_cap_bps) / 10000, 'ACTIVE', NULL"
-                + " FROM {s}.ticket t JOIN {s}.event e ON e.id = t.event_id WHERE t.id = ?"
-                + " ON CONFLICT (id) DO NOTHING RETURNING " + LISTING_COLUMNS);
-        moveListing = q("UPDATE {s}.listing SET state = ?, buyer_id = COALESCE(?, buyer_id)"
-                + " WHERE id = ? AND state = ?");
+                + " FROM {s}.ticket t JOIN {s}.event e ON e.id = t.event_id WHERE t.id = ?");
+        // Guard: one sale per listing.
+        moveListing = q("UPDATE {s}.listing SET state = CASE WHEN state = ? THEN ? END,"
+                + " buyer_id = COALESCE(?, buyer_id) WHERE id = ?");
+        // Strict: a key already logged fails the statement (23505), and with it the transaction.
         insertOperation = q("INSERT INTO {s}.operation_log (" + OPERATION_COLUMNS + ", logged_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (op_key) DO NOTHING");
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, now())");
+        insertOperations = rows(
+                q("INSERT INTO {s}.operation_log (" + OPERATION_COLUMNS + ", logged_at)"
+                        + " SELECT u.*, now() FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                        + " ?::integer[], ?::bigint[]) AS u"),
+                q("INSERT INTO {s}.operation_log (" + OPERATION_COLUMNS + ", logged_at) VALUES "),
+                "(?, ?, ?, ?, ?, ?, ?, now())", "");
         insertHolds = new RowsInsert(null, q("INSERT INTO {s}.hold (" + HOLD_COLUMNS + ") VALUES "),
-                "(?, ?, ?, ?, ?, ?, ?, 'HELD', now(), now() + ? * INTERVAL '1 microsecond', ?)",
-                " ON CONFLICT (id) DO NOTHING RETURNING id, created_at, expires_at");
+                "(?, ?, ?, ?, ?, ?, ?, 'HELD', ?, ?, ?)", "");
         allowancesByKeys = new RowsInsert(null, q("SELECT " + ALLOWANCE_COLUMNS + " FROM {s}.allowance"
                 + " WHERE event_id = ? AND buyer_id IN ("), "?", ")");
         insertMoney = rows(
                 q("INSERT INTO {s}.money_entry (op_key, leg, account, amount_minor)"
                         + " SELECT * FROM unnest(?::uuid[], ?::integer[], ?::text[], ?::bigint[])"),
                 q("INSERT INTO {s}.money_entry (op_key, leg, account, amount_minor) VALUES "), "(?, ?, ?, ?)", "");
+    }
+
+    /** The statement that scans {@code table}, of one event (one parameter) or of all. */
+    String scan(io.dhamana.spi.Table<?> table, boolean ofEvent) {
+        String[] forms = switch (table.name()) {
+            case "event" -> new String[] {scanEvents, scanEvents + " WHERE id = ?"};
+            case "section" -> new String[] {scanSections, scanSectionsOfEvent};
+            case "stock_bucket" -> new String[] {scanBuckets, scanBucketsOfEvent};
+            case "seat" -> new String[] {scanSeats, scanSeatsOfEvent};
+            case "allowance" -> new String[] {scanAllowances, scanAllowancesOfEvent};
+            case "hold" -> new String[] {scanHolds, scanHoldsOfEvent};
+            case "ticket" -> new String[] {scanTickets, scanTicketsOfEvent};
+            case "listing" -> new String[] {scanListings, scanListingsOfEvent};
+            case "operation_log" -> new String[] {scanOperations, scanOperationsOfEvent};
+            case "money_entry" -> new String[] {scanMoney, scanMoneyOfEvent};
+            default -> throw new IllegalArgumentException("no scan of " + table);
+        };
+        return forms[ofEvent ? 1 : 0];
     }
 
     /** The schema these statements use. */
@@ -284,9 +326,10 @@ public final class Sql {
         Map<String, String> all = new LinkedHashMap<>();
         String[][] single = {
                 {"now", now}, {"eventById", eventById}, {"sectionsOfEvent", sectionsOfEvent},
-                {"bucketsOfSection", bucketsOfSection}, {"seatByKey", seatByKey}, {"seatsOfSection", seatsOfSection},
+                {"bucketsOfSection", bucketsOfSection}, {"bucketByKey", bucketByKey},
+                {"bucketsIfShort", bucketsIfShort}, {"seatByKey", seatByKey}, {"seatsOfSection", seatsOfSection},
                 {"allowanceByKey", allowanceByKey}, {"holdById", holdById}, {"ticketById", ticketById},
-                {"ticketsOfHold", ticketsOfHold}, {"ticketsOfOwner", ticketsOfOwner}, {"listingById", listingById},
+                {"ticketsOfHold", ticketsOfHold}, {"ticketsOfOwner", ticketsOfOwner}, {"listingById", listingById}, {"ticketOfListing", ticketOfListing},
                 {"operationByKey", operationByKey}, {"expiredHolds", expiredHolds},
                 {"heldHoldsOfEvent", heldHoldsOfEvent}, {"validTicketsOfEvent", validTicketsOfEvent},
                 {"activeUnits", activeUnits}, {"seatClaims", seatClaims},
@@ -317,7 +360,7 @@ public final class Sql {
             }
         }
         Object[][] multi = {{"insertBuckets", insertBuckets}, {"insertSeats", insertSeats},
-                {"insertTickets", insertTickets}, {"insertMoney", insertMoney}};
+                {"insertTickets", insertTickets}, {"insertMoney", insertMoney}, {"insertOperations", insertOperations}};
         for (Object[] m : multi) {
             RowsInsert r = (RowsInsert) m[1];
             if (arrayParameters) {

@@ -5,6 +5,7 @@ import io.dhamana.spi.TxMode;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * What differs between the SQL backends that share {@link JdbcStore}: how a transaction begins, how DDL is issued,
@@ -25,10 +26,11 @@ public interface SqlDialect {
     KeyStrategy keyStrategy();
 
     /**
-     * Prepares {@code connection} (autocommit off, no transaction open) for one transaction. May send a statement
-     * that opens the transaction; must send nothing the backend refuses.
+     * Statements without parameters that open a transaction of {@code mode} (an isolation level, a session setting
+     * for this transaction only), sent with the transaction's first round so they cost no round trip of their own.
+     * Must contain nothing the backend refuses; usually empty.
      */
-    void begin(Connection connection, TxMode mode) throws SQLException;
+    List<String> opening(TxMode mode);
 
     /** {@code CREATE TABLE IF NOT EXISTS} for {@code table}, with storage options only where the backend has them. */
     String createTable(String schema, SchemaDdl.Table table);

@@ -41,6 +41,8 @@ public final class SqlErrors {
     public static final String DEADLOCK = "40P01";
     public static final String UNIQUE_VIOLATION = "23505";
     public static final String CHECK_VIOLATION = "23514";
+    /** not_null_violation: how a guarded write reports a guard that no longer holds (see {@link Sql}). */
+    public static final String NOT_NULL_VIOLATION = "23502";
     /** program_limit_exceeded: Aurora DSQL's per-transaction limits (rows, size, age) and key or row sizes. */
     public static final String LIMIT_EXCEEDED = "54000";
     /** feature_not_supported: a statement or clause the server refuses. */
@@ -58,6 +60,16 @@ public final class SqlErrors {
             "53300"); // too_many_connections
 
     private static final Pattern QUOTED_CONSTRAINT = Pattern.compile("constraint \"([^\"]+)\"");
+    private static final Pattern NULL_COLUMN = Pattern.compile("column \"([^\"]+)\"(?: of relation \"([^\"]+)\")?");
+    /** The columns whose guard is a CASE in a guarded write's SET list, by table. */
+    private static final Set<String> GUARD_COLUMNS = Set.of("stock_bucket.remaining", "seat.state",
+            "allowance.status", "allowance.used", "hold.status", "ticket.state", "listing.state");
+    /**
+     * Keys that the operation log and the strict inserts behind it (holds, tickets, listings) take: one already
+     * present means the work is being done, or was done, by someone else or an earlier attempt.
+     */
+    private static final Set<String> KEYS_TAKEN_BY_RIVALS = Set.of("operation_log_pkey", "hold_pkey", "ticket_pkey",
+            "listing_pkey");
     private static final int MAX_CHAIN = 32;
 
     private static final Map<String, Constraint> CONSTRAINTS = Map.of(
@@ -82,6 +94,19 @@ public final class SqlErrors {
                     || (state != null && OCC_LABELS.contains(state))) {
                 return new ConflictException(state, what + " lost a serialization conflict (SQLSTATE " + state
                         + "): " + firstLine(t) + occLabel(t), failure);
+            }
+        }
+        for (Throwable t : chain) {
+            String state = state(t);
+            if (NOT_NULL_VIOLATION.equals(state) && t instanceof SQLException e && guardColumn(e)) {
+                return new ConflictException(state, what + ": its guard no longer held when it was applied, so a"
+                        + " rival changed the row since this transaction's snapshot (SQLSTATE 23502 from the guard)",
+                        failure);
+            }
+            if (UNIQUE_VIOLATION.equals(state) && t instanceof SQLException e
+                    && constraintName(e).map(KEYS_TAKEN_BY_RIVALS::contains).orElse(false)) {
+                return new ConflictException(state, what + ": the key is already taken, by a rival or an earlier"
+                        + " attempt of the same call; the next attempt reads what was done (SQLSTATE 23505)", failure);
             }
         }
         for (Throwable t : chain) {
@@ -245,6 +270,32 @@ public final class SqlErrors {
         return out;
     }
 
+    /** Whether a not-null violation names a guarded column (the guard's CASE gave NULL). */
+    static boolean guardColumn(SQLException e) {
+        Optional<String[]> fields = PgjdbcFields.column(e);
+        String table;
+        String column;
+        if (fields.isPresent()) {
+            table = fields.get()[0];
+            column = fields.get()[1];
+        } else {
+            Matcher m = NULL_COLUMN.matcher(String.valueOf(e.getMessage()));
+            if (!m.find()) {
+                return false;
+            }
+            column = m.group(1);
+            table = m.group(2);
+        }
+        if (column == null) {
+            return false;
+        }
+        if (table == null) {
+            String c = column.toLowerCase(Locale.ROOT);
+            return GUARD_COLUMNS.stream().anyMatch(g -> g.endsWith("." + c));
+        }
+        return GUARD_COLUMNS.contains(table.toLowerCase(Locale.ROOT) + "." + column.toLowerCase(Locale.ROOT));
+    }
+
     /** The violated constraint's name: from the server's error fields when the driver exposes them. */
     static Optional<String> constraintName(SQLException e) {
         Optional<String> fromServer = PgjdbcFields.constraint(e);
@@ -280,6 +331,23 @@ public final class SqlErrors {
             } catch (ClassNotFoundException | LinkageError e) {
                 return false;
             }
+        }
+
+        /** The table and column a not-null violation names, from the server's fields. */
+        static Optional<String[]> column(SQLException e) {
+            if (!PRESENT) {
+                return Optional.empty();
+            }
+            try {
+                if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                        && p.getServerErrorMessage().getColumn() != null) {
+                    return Optional.of(new String[] {p.getServerErrorMessage().getTable(),
+                            p.getServerErrorMessage().getColumn()});
+                }
+            } catch (LinkageError ignored) {
+                // pgjdbc on the class path but not readable from this module: fall back to the message.
+            }
+            return Optional.empty();
         }
 
         static Optional<String> constraint(SQLException e) {

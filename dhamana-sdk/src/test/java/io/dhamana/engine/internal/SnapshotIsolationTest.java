@@ -4,6 +4,7 @@ import io.dhamana.BuyerId;
 import io.dhamana.ConflictException;
 import io.dhamana.EventId;
 import io.dhamana.HoldId;
+import io.dhamana.HoldStatus;
 import io.dhamana.Operation;
 import io.dhamana.OperationKey;
 import io.dhamana.SeatId;
@@ -11,16 +12,18 @@ import io.dhamana.SeatState;
 import io.dhamana.SectionId;
 import io.dhamana.SectionKind;
 import io.dhamana.spi.BucketRow;
-import io.dhamana.spi.NewHold;
+import io.dhamana.spi.HoldRow;
 import io.dhamana.spi.OperationRow;
 import io.dhamana.spi.SeatRow;
 import io.dhamana.spi.SectionRow;
 import io.dhamana.spi.TxMode;
+import io.dhamana.testkit.Reading;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,7 +46,7 @@ class SnapshotIsolationTest {
     @BeforeEach
     void setUp() {
         engine = new Engine(Clock.systemUTC());
-        try (EngineTx tx = engine.begin(TxMode.READ_WRITE)) {
+        try (EngineTransaction tx = begin(TxMode.READ_WRITE)) {
             tx.insertSection(new SectionRow(E, GA, SectionKind.GENERAL_ADMISSION, 10, 1, 100, 0));
             tx.insertSection(new SectionRow(E, SEATS, SectionKind.RESERVED_SEATING, 1, 1, 100, 1));
             tx.insertBuckets(List.of(new BucketRow(E, GA, 0, 10)));
@@ -52,35 +55,58 @@ class SnapshotIsolationTest {
         }
     }
 
-    private int remaining(EngineTx tx) {
-        return tx.buckets(E, GA).get(0).remaining();
+    private EngineTransaction begin(TxMode mode) {
+        return EngineTransaction.begin(engine, mode);
+    }
+
+    private static int remaining(EngineTransaction tx) {
+        return Reading.read(tx, r -> r.buckets(E, GA)).get(0).remaining();
+    }
+
+    /** What the transaction's own write set holds for the bucket: a write is visible to its own transaction. */
+    private int ownRemaining(EngineTransaction tx) {
+        return tx.core().read(engine.buckets, new Engine.BucketKey(E, GA, 0)).remaining();
+    }
+
+    private static List<BuyerId> claims(EngineTransaction tx) {
+        return Reading.read(tx, r -> r.seatClaims(E, SEATS, A1));
     }
 
     @Test
     void aTransactionKeepsReadingItsSnapshot() {
-        try (EngineTx reader = engine.begin(TxMode.READ_ONLY); EngineTx writer = engine.begin(TxMode.READ_WRITE)) {
+        try (EngineTransaction reader = begin(TxMode.READ_ONLY);
+             EngineTransaction writer = begin(TxMode.READ_WRITE)) {
             assertThat(remaining(reader)).isEqualTo(10);
-            assertThat(writer.takeUnits(E, GA, 0, 3)).isTrue();
-            assertThat(remaining(writer)).isEqualTo(7); // its own write
+            writer.takeUnits(E, GA, 0, 3);
+            assertThat(ownRemaining(writer)).isEqualTo(7); // its own write
             writer.commit();
             assertThat(remaining(reader)).isEqualTo(10); // still its snapshot
             reader.commit(); // a read-only transaction never conflicts
         }
-        try (EngineTx later = engine.begin(TxMode.READ_ONLY)) {
+        try (EngineTransaction later = begin(TxMode.READ_ONLY)) {
             assertThat(remaining(later)).isEqualTo(7);
         }
     }
 
     @Test
+    void aReadAfterAWriteIsRefusedAsTheContractSays() {
+        try (EngineTransaction tx = begin(TxMode.READ_WRITE)) {
+            tx.takeUnits(E, GA, 0, 1);
+            assertThatThrownBy(tx::reads).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("plan every read first");
+        }
+    }
+
+    @Test
     void theFirstCommitterOfASharedRowWins() {
-        try (EngineTx a = engine.begin(TxMode.READ_WRITE); EngineTx b = engine.begin(TxMode.READ_WRITE)) {
-            assertThat(a.takeUnits(E, GA, 0, 10)).isTrue();
-            assertThat(b.takeUnits(E, GA, 0, 10)).isTrue(); // both saw 10 in their snapshots
+        try (EngineTransaction a = begin(TxMode.READ_WRITE); EngineTransaction b = begin(TxMode.READ_WRITE)) {
+            a.takeUnits(E, GA, 0, 10);
+            b.takeUnits(E, GA, 0, 10); // both saw 10 in their snapshots
             b.commit();
             assertThatThrownBy(a::commit).isInstanceOfSatisfying(ConflictException.class,
                     e -> assertThat(e.sqlState()).isEqualTo("40001"));
         }
-        try (EngineTx check = engine.begin(TxMode.READ_ONLY)) {
+        try (EngineTransaction check = begin(TxMode.READ_ONLY)) {
             assertThat(remaining(check)).isZero(); // sold once, not twice
         }
         assertThat(engine.conflicts()).isEqualTo(1);
@@ -88,8 +114,8 @@ class SnapshotIsolationTest {
 
     @Test
     void writingARowSomeoneCommittedAfterYourSnapshotFailsAtOnce() {
-        try (EngineTx late = engine.begin(TxMode.READ_WRITE)) {
-            try (EngineTx early = engine.begin(TxMode.READ_WRITE)) {
+        try (EngineTransaction late = begin(TxMode.READ_WRITE)) {
+            try (EngineTransaction early = begin(TxMode.READ_WRITE)) {
                 early.takeUnits(E, GA, 0, 1);
                 early.commit();
             }
@@ -98,25 +124,35 @@ class SnapshotIsolationTest {
     }
 
     @Test
+    void aGuardThatDoesNotHoldFailsTheWriteAsAConflict() {
+        try (EngineTransaction tx = begin(TxMode.READ_WRITE)) {
+            assertThatThrownBy(() -> tx.takeUnits(E, GA, 0, 11)).isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("no longer held");
+            tx.rollback();
+        }
+        try (EngineTransaction check = begin(TxMode.READ_ONLY)) {
+            assertThat(remaining(check)).isEqualTo(10);
+        }
+    }
+
+    @Test
     void writeSkewIsAllowedSoOnlyAGuardRowProtectsAnInvariant() {
         // Two buyers each count the seat's claims (none), then insert their own hold: different rows, no conflict.
-        try (EngineTx a = engine.begin(TxMode.READ_WRITE); EngineTx b = engine.begin(TxMode.READ_WRITE)) {
-            assertThat(a.seatClaims(E, SEATS, A1)).isEmpty();
-            assertThat(b.seatClaims(E, SEATS, A1)).isEmpty();
+        try (EngineTransaction a = begin(TxMode.READ_WRITE); EngineTransaction b = begin(TxMode.READ_WRITE)) {
+            assertThat(claims(a)).isEmpty();
+            assertThat(claims(b)).isEmpty();
             insertSeatHold(a, "a");
             insertSeatHold(b, "b");
             a.commit();
             b.commit(); // write skew: both committed
         }
-        try (EngineTx check = engine.begin(TxMode.READ_ONLY)) {
-            assertThat(check.seatClaims(E, SEATS, A1)).hasSize(2);
+        try (EngineTransaction check = begin(TxMode.READ_ONLY)) {
+            assertThat(claims(check)).hasSize(2);
         }
         // With the guard row written by both, the second loses.
-        try (EngineTx a = engine.begin(TxMode.READ_WRITE); EngineTx b = engine.begin(TxMode.READ_WRITE)) {
-            SeatId b1 = A1;
-            // Release the seat row first so both see it available.
-            assertThat(a.claimSeat(E, SEATS, b1, HoldId.of(UUID.randomUUID()))).isTrue();
-            assertThat(b.claimSeat(E, SEATS, b1, HoldId.of(UUID.randomUUID()))).isTrue();
+        try (EngineTransaction a = begin(TxMode.READ_WRITE); EngineTransaction b = begin(TxMode.READ_WRITE)) {
+            a.claimSeat(E, SEATS, A1, HoldId.of(UUID.randomUUID()));
+            b.claimSeat(E, SEATS, A1, HoldId.of(UUID.randomUUID()));
             a.commit();
             assertThatThrownBy(b::commit).isInstanceOf(ConflictException.class);
         }
@@ -126,14 +162,16 @@ class SnapshotIsolationTest {
     void twoInsertsOfTheSameKeyCannotBothCommit() {
         OperationKey key = OperationKey.of(UUID.randomUUID());
         OperationRow row = new OperationRow(key, Operation.HOLD, E, "x", "y", 1, 0);
-        try (EngineTx a = engine.begin(TxMode.READ_WRITE); EngineTx b = engine.begin(TxMode.READ_WRITE)) {
-            assertThat(a.insertOperation(row)).isTrue();
-            assertThat(b.insertOperation(row)).isTrue();
+        try (EngineTransaction a = begin(TxMode.READ_WRITE); EngineTransaction b = begin(TxMode.READ_WRITE)) {
+            a.insertOperation(row);
+            b.insertOperation(row);
             a.commit();
             assertThatThrownBy(b::commit).isInstanceOf(ConflictException.class);
         }
-        try (EngineTx c = engine.begin(TxMode.READ_WRITE)) {
-            assertThat(c.insertOperation(row)).isFalse(); // now visible: an idempotent repeat finds it
+        try (EngineTransaction c = begin(TxMode.READ_WRITE)) {
+            // Now visible: a repeat finds the key taken, and its next attempt reads the log.
+            assertThatThrownBy(() -> c.insertOperation(row)).isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("already logged");
         }
     }
 
@@ -141,84 +179,87 @@ class SnapshotIsolationTest {
     void aRolledBackOrConflictedTransactionLeavesNoRowBehind() {
         long before = engine.rowCount();
         for (int i = 0; i < 1_000; i++) {
-            try (EngineTx refused = engine.begin(TxMode.READ_WRITE)) {
+            try (EngineTransaction refused = begin(TxMode.READ_WRITE)) {
                 OperationKey key = OperationKey.of(UUID.randomUUID());
-                assertThat(refused.insertOperation(new OperationRow(key, Operation.HOLD, E, "x", "y", 1, 0))).isTrue();
+                refused.insertOperation(new OperationRow(key, Operation.HOLD, E, "x", "y", 1, 0));
                 insertSeatHold(refused, "fan-" + i);
-                refused.rollback(); // as a refused hold does
+                refused.rollback(); // as a transaction that failed at its commit does
             }
         }
         OperationRow clash = new OperationRow(OperationKey.of(UUID.randomUUID()), Operation.HOLD, E, "x", "y", 1, 0);
-        try (EngineTx a = engine.begin(TxMode.READ_WRITE); EngineTx b = engine.begin(TxMode.READ_WRITE)) {
+        try (EngineTransaction a = begin(TxMode.READ_WRITE); EngineTransaction b = begin(TxMode.READ_WRITE)) {
             a.takeUnits(E, GA, 0, 1);
             b.takeUnits(E, GA, 0, 1);
             b.insertOperation(clash);
             a.commit();
             assertThatThrownBy(b::commit).isInstanceOf(ConflictException.class);
         }
-        assertThat(engine.rowCount()).as("rows after 1,000 refused holds and one lost conflict").isEqualTo(before);
-        try (EngineTx tx = engine.begin(TxMode.READ_ONLY)) {
-            assertThat(tx.operation(clash.key())).isEmpty();
+        assertThat(engine.rowCount()).as("rows after 1,000 rolled-back holds and one lost conflict").isEqualTo(before);
+        try (EngineTransaction tx = begin(TxMode.READ_ONLY)) {
+            Optional<OperationRow> logged = Reading.read(tx, r -> r.operation(clash.key()));
+            assertThat(logged).isEmpty();
         }
     }
 
     @Test
     void aWriterStillHoldingARowTakenOutByARollbackLosesAndItsRetryCommits() {
         OperationRow row = new OperationRow(OperationKey.of(UUID.randomUUID()), Operation.HOLD, E, "x", "y", 1, 0);
-        try (EngineTx quitter = engine.begin(TxMode.READ_WRITE); EngineTx writer = engine.begin(TxMode.READ_WRITE)) {
-            assertThat(quitter.insertOperation(row)).isTrue(); // creates the key's empty row
-            assertThat(writer.insertOperation(row)).isTrue(); // the same empty row
+        try (EngineTransaction quitter = begin(TxMode.READ_WRITE); EngineTransaction writer = begin(TxMode.READ_WRITE)) {
+            quitter.insertOperation(row); // creates the key's empty row
+            writer.insertOperation(row); // the same empty row
             quitter.rollback(); // takes it out of the table
             assertThatThrownBy(writer::commit).isInstanceOf(ConflictException.class);
         }
-        try (EngineTx retry = engine.begin(TxMode.READ_WRITE)) {
-            assertThat(retry.insertOperation(row)).isTrue();
+        try (EngineTransaction retry = begin(TxMode.READ_WRITE)) {
+            retry.insertOperation(row);
             retry.commit();
         }
-        try (EngineTx tx = engine.begin(TxMode.READ_ONLY)) {
-            assertThat(tx.operation(row.key())).contains(row);
+        try (EngineTransaction tx = begin(TxMode.READ_ONLY)) {
+            Optional<OperationRow> logged = Reading.read(tx, r -> r.operation(row.key()));
+            assertThat(logged).contains(row);
         }
     }
 
     @Test
     void anOldSnapshotSurvivesManyNewerVersions() {
-        try (EngineTx old = engine.begin(TxMode.READ_ONLY)) {
+        try (EngineTransaction old = begin(TxMode.READ_ONLY)) {
             assertThat(remaining(old)).isEqualTo(10);
             for (int i = 0; i < 5_000; i++) {
-                try (EngineTx w = engine.begin(TxMode.READ_WRITE)) {
+                try (EngineTransaction w = begin(TxMode.READ_WRITE)) {
                     w.returnUnits(E, GA, 0, 1);
                     w.commit();
                 }
             }
             assertThat(remaining(old)).isEqualTo(10);
         }
-        try (EngineTx now = engine.begin(TxMode.READ_ONLY)) {
+        try (EngineTransaction now = begin(TxMode.READ_ONLY)) {
             assertThat(remaining(now)).isEqualTo(5_010);
         }
     }
 
     @Test
     void aRolledBackTransactionLeavesNoTrace() {
-        try (EngineTx tx = engine.begin(TxMode.READ_WRITE)) {
+        try (EngineTransaction tx = begin(TxMode.READ_WRITE)) {
             tx.takeUnits(E, GA, 0, 4);
             insertSeatHold(tx, "ghost");
             tx.rollback();
         }
-        try (EngineTx check = engine.begin(TxMode.READ_ONLY)) {
+        try (EngineTransaction check = begin(TxMode.READ_ONLY)) {
             assertThat(remaining(check)).isEqualTo(10);
-            assertThat(check.seatClaims(E, SEATS, A1)).isEmpty();
+            assertThat(claims(check)).isEmpty();
         }
     }
 
     @Test
     void aReadOnlyTransactionRefusesWrites() {
-        try (EngineTx tx = engine.begin(TxMode.READ_ONLY)) {
+        try (EngineTransaction tx = begin(TxMode.READ_ONLY)) {
             assertThatThrownBy(() -> tx.takeUnits(E, GA, 0, 1)).isInstanceOf(IllegalStateException.class);
         }
     }
 
-    private static void insertSeatHold(EngineTx tx, String buyer) {
-        tx.insertHold(new NewHold(HoldId.of(UUID.randomUUID()), E, SEATS, Optional.of(A1), BuyerId.of(buyer), 1, -1,
-                Duration.ofMinutes(5), 100));
+    private static void insertSeatHold(EngineTransaction tx, String buyer) {
+        Instant now = Instant.now();
+        tx.insertHold(new HoldRow(HoldId.of(UUID.randomUUID()), E, SEATS, Optional.of(A1), BuyerId.of(buyer), 1, -1,
+                HoldStatus.HELD, now, now.plus(Duration.ofMinutes(5)), 100));
     }
 }

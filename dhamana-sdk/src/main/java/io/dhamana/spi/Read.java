@@ -1,0 +1,22 @@
+package io.dhamana.spi;
+
+/**
+ * What one read of a {@link Reads} round produces, available once the round is {@linkplain Reads#fetch() fetched}.
+ *
+ * @param <T> the value read
+ */
+@FunctionalInterface
+public interface Read<T> {
+
+    /**
+     * The value read.
+     *
+     * @throws IllegalStateException if the round this read belongs to has not been fetched
+     */
+    T get();
+
+    /** A read whose value is already known (a store that reads at once returns these). */
+    static <T> Read<T> of(T value) {
+        return () -> value;
+    }
+}
