@@ -6,7 +6,10 @@ import io.dhamana.ConflictException;
 import io.dhamana.DhamanaException;
 import io.dhamana.Hold;
 import io.dhamana.HoldId;
+import io.dhamana.KeyReusedException;
 import io.dhamana.Operation;
+import io.dhamana.OperationFailedException;
+import io.dhamana.OperationKey;
 import io.dhamana.OperationListener;
 import io.dhamana.Outcome;
 import io.dhamana.spi.TxMode;
@@ -15,12 +18,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -29,9 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  * storm of conflicting transactions (or a row-lock convoy on PostgreSQL) into one commit per batch.
  *
  * <p>Each caller keeps its own hold id (idempotency key) and gets its own outcome: refusals are decided per member
- * and write nothing. If a combined transaction fails outright, the lane's leader serves its members one by one
- * with ordinary single holds, so one bad member cannot fail the rest. A lone caller is served the ordinary way too,
- * but still inside the lane, so callers arriving meanwhile queue for the next combined transaction.
+ * and write nothing, and a member whose own call is in error (its key reused for other work) gets that error while
+ * the rest are served. If a combined transaction fails in a way that may pass on its own (conflicts past its
+ * retries, a lost connection), the lane's leader serves its members one by one with ordinary single holds. If it
+ * fails in a way a retry would meet again (a statement the database refuses, a constraint, a bug), every member's
+ * caller gets the error, and it is logged at WARN: serving them one by one would hide it. A lone caller is served the
+ * ordinary way, but still inside the lane, so callers arriving meanwhile queue for the next combined transaction.
  *
  * <p>A combined hold is shared work, so an interrupt does not abandon it: an interrupted caller still waits for its
  * outcome (and, as leader, serves its members), and finds its interrupt status set again when the call returns.
@@ -79,6 +88,7 @@ final class HoldCombiner implements AutoCloseable {
     private final RetryLoop batches;
     private final OperationListener listener;
     private final ConcurrentHashMap<SectionState, Lane[]> lanes = new ConcurrentHashMap<>();
+    private final LongAdder permanentFailures = new LongAdder();
 
     HoldCombiner(RetryLoop singles, ClientConfig config) {
         this.config = config;
@@ -177,21 +187,32 @@ final class HoldCombiner implements AutoCloseable {
                 .map(b -> new HoldRecipes.BatchMember(b.id, b.buyer, b.units, b.ttl, b.mayBeDone)).toList();
         boolean interrupted = Thread.interrupted();
         List<Outcome<Hold>> outcomes;
+        Map<Integer, RuntimeException> failures = new HashMap<>();
         try {
             outcomes = batches.run(Operation.HOLD, null, TxMode.READ_WRITE,
-                    (tx, attempt) -> HoldRecipes.holdBatch(tx, section, bucket, members, attempt));
-        } catch (RuntimeException e) {
-            // Still inside the lane, so each member gets its own outcome (or its own error) and callers arriving
-            // meanwhile keep queueing for the next batch.
-            LOG.debug("combined hold of {} failed; serving its members one by one", batch.size(), e);
-            for (Member b : batch) {
-                interrupted |= serveAlone(section, b);
+                    (tx, attempt) -> HoldRecipes.holdBatch(tx, section, bucket, members, attempt, failures));
+        } catch (DhamanaException e) {
+            if (e.isRetryable()) {
+                // Conflicts or lost connections, past the batch's own retries. Still inside the lane, so each
+                // member gets its own outcome (or its own error) and callers arriving meanwhile keep queueing.
+                LOG.debug("combined hold of {} failed as it may again succeed; serving its members one by one",
+                        batch.size(), e);
+                for (Member b : batch) {
+                    interrupted |= serveAlone(section, b);
+                }
+                return interrupted;
             }
+            failAll(batch, e);
+            return interrupted;
+        } catch (RuntimeException e) {
+            failAll(batch, e);
             return interrupted;
         }
         List<Member> alone = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            if (outcomes.get(i) == null) {
+            if (failures.containsKey(i)) {
+                fail(batch.get(i), failures.get(i));
+            } else if (outcomes.get(i) == null) {
                 alone.add(batch.get(i)); // needs units from several buckets: the single-hold path splits it
             } else {
                 finish(batch.get(i), outcomes.get(i));
@@ -217,6 +238,40 @@ final class HoldCombiner implements AutoCloseable {
         }
         LockSupport.unpark(m.thread);
         return interrupted;
+    }
+
+    /**
+     * A combined transaction that failed for a reason a retry would meet again (a statement the database refuses, a
+     * constraint, a bug): serving its members one by one would only hide it, so each member's caller sees it.
+     */
+    private void failAll(List<Member> batch, RuntimeException e) {
+        permanentFailures.increment();
+        LOG.warn("combined hold of {} failed and will not be retried one by one; each of its callers gets the"
+                + " error: {}", batch.size(), e.toString());
+        for (Member m : batch) {
+            fail(m, e);
+        }
+    }
+
+    /** Hands a member its own error, as the failure of its own call, and wakes it. */
+    private void fail(Member member, RuntimeException e) {
+        long latency = config.ticker().read() - member.started;
+        RuntimeException failure = e;
+        if (!(e instanceof KeyReusedException)) {
+            // The batch's own failure names no key: the member's names its own, with what the store said.
+            int attempts = e instanceof OperationFailedException o ? o.attempts() : 1;
+            Throwable cause = e instanceof OperationFailedException && e.getCause() != null ? e.getCause() : e;
+            failure = new OperationFailedException(Operation.HOLD, OperationKey.of(member.id.value()), attempts,
+                    "hold failed in a combined transaction: " + cause.getMessage(), cause);
+        }
+        listener.onFailure(Operation.HOLD, failure, 1, latency);
+        member.failure = failure;
+        LockSupport.unpark(member.thread);
+    }
+
+    /** Combined transactions that failed for good, each failing all its members' calls. */
+    long permanentFailures() {
+        return permanentFailures.sum();
     }
 
     /** Hands a member of a combined transaction its outcome and wakes it. */

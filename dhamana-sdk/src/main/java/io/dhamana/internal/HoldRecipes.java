@@ -242,10 +242,20 @@ final class HoldRecipes {
      * may exist already, the members' log rows are read in the same round: such a member is answered from its hold.
      *
      * @return one outcome per member, in order; {@code null} for a member that needs stock from several buckets and
-     *         must be served on its own
+     *         must be served on its own, and for a member in {@code failures}
      */
     static List<Outcome<Hold>> holdBatch(StoreTransaction tx, SectionState s, int first, List<BatchMember> members,
                                          int attempt) {
+        return holdBatch(tx, s, first, members, attempt, new java.util.HashMap<>());
+    }
+
+    /**
+     * As above, handing back in {@code failures} (by member index) the members whose own call is in error (a key
+     * reused for other work): those get no outcome, and the rest are served.
+     */
+    static List<Outcome<Hold>> holdBatch(StoreTransaction tx, SectionState s, int first, List<BatchMember> members,
+                                         int attempt, Map<Integer, RuntimeException> failures) {
+        failures.clear();
         EventId event = s.eventId();
         SectionId section = s.row().section();
         int n = members.size();
@@ -283,9 +293,14 @@ final class HoldRecipes {
         for (int i = 0; i < n; i++) {
             BatchMember m = members.get(i);
             if (logged.get(i) != null) {
-                Optional<HoldRow> done = replay(logged.get(i).get(), existing.get(i).get(),
-                        OperationKey.of(m.id().value()), new HoldArgs(s, m.id(), Optional.empty(), m.buyer(),
-                                m.units(), m.ttl(), first, true));
+                Optional<HoldRow> done;
+                try {
+                    done = replay(logged.get(i).get(), existing.get(i).get(), OperationKey.of(m.id().value()),
+                            new HoldArgs(s, m.id(), Optional.empty(), m.buyer(), m.units(), m.ttl(), first, true));
+                } catch (KeyReusedException e) {
+                    failures.put(i, e); // this member's own error: the others are served
+                    continue;
+                }
                 if (done.isPresent()) {
                     results[i] = Outcome.ok(Rows.hold(done.get()));
                     continue;

@@ -141,6 +141,90 @@ abstract class DsqlStampedeSuite {
         }
     }
 
+    /**
+     * Combined holds under DSQL's rules: both Regions' clients combine the holds on one hot bucket, each fan asks
+     * twice for 2 units under a cap of 3 (often in the same combined transaction: at most one may hold), and bots
+     * that were never verified ride in the same batches and must be refused alone.
+     */
+    @Test
+    void combinedHoldsFromTwoRegionsJudgeEachMemberAndNeverOversell() throws Exception {
+        OperationStats stats = new OperationStats();
+        EventId drop = newEvent("combined");
+        int units = units();
+        int fansCount = Math.max(units, buyers() / 6);
+        try (TicketingClient east = combining(east(), stats);
+             TicketingClient west = combining(west(), stats)) {
+            east.createEvent(EventSpec.builder(drop).perBuyerCap(3).generalAdmission("floor", units, 1, 15_000)
+                    .build());
+            List<BuyerId> fans = verifyAll(east, west, drop, "fan", fansCount);
+            stats.reset();
+            beforeRush();
+
+            List<Callable<Void>> calls = new ArrayList<>();
+            AtomicInteger heldUnits = new AtomicInteger();
+            AtomicInteger botsRefused = new AtomicInteger();
+            ConcurrentHashMap<BuyerId, AtomicInteger> heldBy = new ConcurrentHashMap<>();
+            int bots = 0;
+            for (int i = 0; i < fansCount; i++) {
+                BuyerId fan = fans.get(i);
+                for (int ask = 0; ask < 2; ask++) {
+                    TicketingClient region = (i + ask) % 2 == 0 ? east : west;
+                    calls.add(() -> {
+                        Outcome<Hold> o = region.hold(HoldRequest.units(drop, FLOOR, fan, 2));
+                        if (o.isOk()) {
+                            heldUnits.addAndGet(2);
+                            heldBy.computeIfAbsent(fan, f -> new AtomicInteger()).addAndGet(2);
+                        } else {
+                            assertThat(o.rejectionIfAny()).get().isInstanceOfAny(Rejection.SoldOut.class,
+                                    Rejection.CapReached.class);
+                        }
+                        return null;
+                    });
+                }
+                if (i % 10 == 0) {
+                    BuyerId bot = BuyerId.of("bot-" + i);
+                    TicketingClient region = i % 20 == 0 ? east : west;
+                    bots++;
+                    calls.add(() -> {
+                        Outcome<Hold> o = region.hold(HoldRequest.units(drop, FLOOR, bot, 1));
+                        assertThat(o.rejectionIfAny()).get().isInstanceOf(Rejection.NotVerified.class);
+                        botsRefused.incrementAndGet();
+                        return null;
+                    });
+                }
+            }
+            java.util.Collections.shuffle(calls, new java.util.Random(7));
+            long start = System.nanoTime();
+            Together.run(calls, THREADS);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            AuditReport fromEast = east.audit(drop);
+            AuditReport fromWest = west.audit(drop);
+            OperationStats.Snapshot holds = stats.snapshot(Operation.HOLD);
+            System.out.printf(Locale.ROOT, "[dsql stampede] %s: combined holds on 1 bucket, %d calls decided in"
+                            + " %.2f s by %d transactions started; oversold %d, %s%n", store().description(),
+                    holds.calls(), seconds, holds.attempts(), fromEast.oversoldUnits(),
+                    fromEast.isClean() ? "audit clean" : "AUDIT: " + fromEast.summary());
+
+            assertThat(fromWest).as("the audit read through each Region's endpoint").isEqualTo(fromEast);
+            assertThat(fromEast.isClean()).as(fromEast.summary()).isTrue();
+            assertThat(fromEast.oversoldUnits()).isZero();
+            assertThat(fromEast.capViolations()).isZero();
+            assertThat(fromEast.heldUnits()).isEqualTo(heldUnits.get()).isEqualTo(units - units % 2);
+            assertThat(heldBy.values()).allSatisfy(u -> assertThat(u.get()).isEqualTo(2));
+            assertThat(botsRefused.get()).isEqualTo(bots);
+            assertThat(holds.failures()).isZero();
+            // Holds really shared transactions: fewer were started than holds were decided.
+            assertThat(holds.attempts()).isLessThan(holds.calls());
+            afterRush();
+        }
+    }
+
+    private TicketingClient combining(String region, OperationStats stats) {
+        return TicketingClient.builder().store(store().pinnedTo(region)).name(region).listener(stats)
+                .retryPolicy(PATIENT).combining(true).expirySweepInterval(Duration.ZERO).build();
+    }
+
     @Test
     void sixtyBuyersOnOneSeatFromTwoRegionsLeaveOneOwner() throws Exception {
         OperationStats stats = new OperationStats();
