@@ -77,7 +77,7 @@ final class HoldRecipes {
         if (refused.isPresent()) {
             return Recipes.reject(tx, refused.get());
         }
-        int[] takes; // units per bucket
+        int[] takes = null; // units per bucket, when the first bucket alone will not do
         int holdBucket;
         if (seat != null) {
             SeatRow s = seat.get().orElseThrow(() -> new NotFoundException("seat",
@@ -86,22 +86,21 @@ final class HoldRecipes {
             if (s.state() != SeatState.AVAILABLE) {
                 return Recipes.reject(tx, new Rejection.SeatTaken(event, section, a.seat().get()));
             }
-            takes = null;
             holdBucket = -1;
         } else {
             BucketRow first = bucket.get().orElseThrow(() -> new IllegalStateException("no bucket " + a.bucket()
                     + " in " + event + "/" + section));
             a.section().noteStock(first.bucket(), first.remaining());
-            takes = new int[a.section().buckets()];
             if (first.remaining() >= a.units()) {
-                takes[first.bucket()] = a.units();
+                holdBucket = first.bucket();
             } else {
+                takes = new int[a.section().buckets()];
                 long left = planFromOthers(a.section(), others.get(), a.bucket(), a.units(), takes);
                 if (left >= 0) {
                     return Recipes.reject(tx, new Rejection.SoldOut(event, section, a.units(), left));
                 }
+                holdBucket = firstTaken(takes, a.bucket());
             }
-            holdBucket = firstTaken(takes, a.bucket());
         }
         HoldRow row = newHold(tx.now(), a.id(), a.section(), a.seat(), a.buyer(), a.units(), holdBucket, a.ttl());
         Writes w = tx.writes();
@@ -109,8 +108,10 @@ final class HoldRecipes {
         w.insertHold(row);
         w.chargeAllowance(event, a.buyer(), a.units());
         // Guard last: no oversell (or one holder per seat). Every rival for this stock or seat writes this row.
-        if (takes == null) {
+        if (seat != null) {
             w.claimSeat(event, section, a.seat().get(), a.id());
+        } else if (takes == null) {
+            w.takeUnits(event, section, holdBucket, a.units());
         } else {
             for (int b = 0; b < takes.length; b++) {
                 if (takes[b] > 0) {
