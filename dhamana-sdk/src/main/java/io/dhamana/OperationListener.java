@@ -7,21 +7,59 @@ package io.dhamana;
  */
 public interface OperationListener {
 
-    /** An attempt (1-based) is about to start a transaction. */
+    /**
+     * An attempt (1-based) is about to start a transaction.
+     *
+     * @param operation the operation
+     * @param attempt the attempt, 1-based
+     */
     default void onAttempt(Operation operation, int attempt) {}
 
-    /** An attempt lost a serialization conflict. */
+    /**
+     * An attempt lost a serialization conflict.
+     *
+     * @param operation the operation
+     * @param attempt the attempt, 1-based
+     * @param conflict the conflict, as the store reported it
+     */
     default void onConflict(Operation operation, int attempt, ConflictException conflict) {}
 
-    /** The client will retry after {@code delayNanos}. */
+    /**
+     * The client will retry after {@code delayNanos}.
+     *
+     * @param operation the operation
+     * @param nextAttempt the attempt about to start, 1-based
+     * @param delayNanos the backoff before it, in nanoseconds
+     * @param cause the store's own exception, or null
+     */
     default void onRetry(Operation operation, int nextAttempt, long delayNanos, DhamanaException cause) {}
 
-    /** The call committed after {@code attempts} attempts, {@code latencyNanos} after it started. */
+    /**
+     * The call committed after {@code attempts} attempts, {@code latencyNanos} after it started.
+     *
+     * @param operation the operation
+     * @param attempts attempts made, counting the first
+     * @param latencyNanos time from the start of the call to its end, in nanoseconds, by the client's ticker
+     */
     default void onSuccess(Operation operation, int attempts, long latencyNanos) {}
 
-    /** The store refused the call for a business reason. */
+    /**
+     * The store refused the call for a business reason.
+     *
+     * @param operation the operation
+     * @param rejection why the store refused it
+     * @param attempts attempts made, counting the first
+     * @param latencyNanos time from the start of the call to its end, in nanoseconds, by the client's ticker
+     */
     default void onRejected(Operation operation, Rejection rejection, int attempts, long latencyNanos) {}
 
-    /** The call failed with an exception (exhausted retries, invalid input, store failure). */
+    /**
+     * The call failed with an exception (exhausted retries, invalid input, store failure).
+     *
+     * @param operation the operation
+     * @param failure what ended the call
+     * @param attempts attempts made, counting the first
+     * @param latencyNanos time from the start of the call to its end, in nanoseconds, by the client's ticker
+     */
     default void onFailure(Operation operation, Throwable failure, int attempts, long latencyNanos) {}
 }

@@ -64,7 +64,11 @@ public final class PostgresStore implements TicketStore {
         this.ownedPool = ownedPool;
     }
 
-    /** A builder; set either {@link Builder#jdbcUrl(String)} or {@link Builder#dataSource(DataSource)}. */
+    /**
+     * A builder; set either {@link Builder#jdbcUrl(String)} or {@link Builder#dataSource(DataSource)}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -143,6 +147,9 @@ public final class PostgresStore implements TicketStore {
          * Connect with this URL ({@code jdbc:postgresql://host:5432/database}); the store builds a HikariCP pool
          * and closes it on {@link PostgresStore#close()}. Needs pgjdbc and HikariCP on the class path. Prefer
          * {@link #password(String)} over a password inside the URL.
+         *
+         * @param url the JDBC URL
+         * @return this builder
          */
         public Builder jdbcUrl(String url) {
             Checks.notNull("jdbcUrl", url);
@@ -188,13 +195,23 @@ public final class PostgresStore implements TicketStore {
             }
         }
 
-        /** The role to connect as, with {@link #jdbcUrl(String)}. */
+        /**
+         * The role to connect as, with {@link #jdbcUrl(String)}.
+         *
+         * @param user the role
+         * @return this builder
+         */
         public Builder user(String user) {
             this.user = Checks.text("user", user, 63);
             return this;
         }
 
-        /** The role's password, with {@link #jdbcUrl(String)}. Never logged or shown. */
+        /**
+         * The role's password, with {@link #jdbcUrl(String)}. Never logged or shown.
+         *
+         * @param password the password
+         * @return this builder
+         */
         public Builder password(String password) {
             this.password = Checks.notNull("password", password);
             return this;
@@ -203,19 +220,32 @@ public final class PostgresStore implements TicketStore {
         /**
          * Use the caller's data source (any pool) instead of building one; the store never closes it. Each
          * transaction then sets its own isolation level, leaving the connection's session settings as they were.
+         *
+         * @param dataSource the data source
+         * @return this builder
          */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Checks.notNull("dataSource", dataSource);
             return this;
         }
 
-        /** The isolation level; default {@link PostgresIsolation#SERIALIZABLE}. */
+        /**
+         * The isolation level; default {@link PostgresIsolation#SERIALIZABLE}.
+         *
+         * @param isolation the isolation level
+         * @return this builder
+         */
         public Builder isolation(PostgresIsolation isolation) {
             this.isolation = Checks.notNull("isolation", isolation);
             return this;
         }
 
-        /** The schema holding the store's tables: a lower-case identifier; default {@code dhamana}. */
+        /**
+         * The schema holding the store's tables: a lower-case identifier; default {@code dhamana}.
+         *
+         * @param schema the schema name: {@code [a-z_][a-z0-9_]*}
+         * @return this builder
+         */
         public Builder schema(String schema) {
             Checks.notNull("schema", schema);
             try {
@@ -226,7 +256,12 @@ public final class PostgresStore implements TicketStore {
             return this;
         }
 
-        /** The most connections of the pool the store builds (with {@link #jdbcUrl(String)}); default 16. */
+        /**
+         * The most connections of the pool the store builds (with {@link #jdbcUrl(String)}); default 16.
+         *
+         * @param connections the most connections, 1 to 1,000
+         * @return this builder
+         */
         public Builder maxPoolSize(int connections) {
             this.maxPoolSize = Checks.range("maxPoolSize", connections, 1, 1_000);
             return this;
@@ -235,6 +270,9 @@ public final class PostgresStore implements TicketStore {
         /**
          * How long a transaction waits for a connection of the pool the store builds (with {@link #jdbcUrl}) before
          * failing with a transient {@link StoreException}; default 10 seconds.
+         *
+         * @param timeout the longest wait, 250 ms to 10 minutes
+         * @return this builder
          */
         public Builder connectionTimeout(Duration timeout) {
             this.connectionTimeout = Checks.duration("connectionTimeout", timeout, Duration.ofMillis(250),
@@ -246,6 +284,9 @@ public final class PostgresStore implements TicketStore {
          * Whether {@link #build()} creates the schema when it is missing (default true). Installing needs the right
          * to create the schema and its tables; an installed schema is recognised without any DDL. With false, the
          * build only checks that the schema is installed.
+         *
+         * @param install true to install a missing schema
+         * @return this builder
          */
         public Builder installSchema(boolean install) {
             this.installSchema = install;
@@ -255,6 +296,7 @@ public final class PostgresStore implements TicketStore {
         /**
          * Connects, installs or checks the schema, and returns the store.
          *
+         * @return the store, connected and with its schema in place
          * @throws InvalidRequestException if neither or both of a URL and a data source were given, or pool
          *                                 settings were combined with a data source
          * @throws StoreException          if the database cannot be reached (transient) or the schema is missing
