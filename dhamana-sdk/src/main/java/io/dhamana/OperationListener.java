@@ -4,8 +4,34 @@ package io.dhamana;
  * Observes every call the client makes: attempts, conflicts, retries, outcomes and latency. Callbacks run on the
  * calling thread, inside the hot path: keep them cheap and never throw (an exception from a listener is logged and
  * ignored). All methods default to doing nothing.
+ *
+ * <p>A listener registered with one client also hears when that client starts and closes, so it can read the
+ * client's name, store and {@link TicketingClient#activity() activity} (the Micrometer binding in
+ * {@code io.dhamana.micrometer} registers its gauges then).
  */
 public interface OperationListener {
+
+    /**
+     * The client this listener was registered with has started; no call has been made yet.
+     *
+     * @param client the client, ready for calls
+     */
+    default void onClientStarted(TicketingClient client) {}
+
+    /**
+     * The client this listener was registered with has closed; no further callback follows.
+     *
+     * @param client the closed client
+     */
+    default void onClientClosed(TicketingClient client) {}
+
+    /**
+     * One transaction is about to serve {@code holds} concurrent general-admission holds at once (see
+     * {@link TicketingClient.Builder#combining(boolean)}); each member still reports its own outcome.
+     *
+     * @param holds the holds the transaction serves, at least 2
+     */
+    default void onCombinedHolds(int holds) {}
 
     /**
      * An attempt (1-based) is about to start a transaction.

@@ -67,6 +67,14 @@ public interface TicketingClient extends AutoCloseable {
      */
     ClientConfig config();
 
+    /**
+     * What the client is doing now: callers waiting for a place on a stock bucket and hold calls not yet returned.
+     * Counted in the client, without a store round trip, so it is cheap enough for every metrics scrape.
+     *
+     * @return the figures at this moment
+     */
+    ClientActivity activity();
+
     // ------------------------------------------------------------------ events
 
     /**

@@ -176,6 +176,7 @@ final class HoldCombiner implements AutoCloseable {
         List<Recipes.BatchMember> members = batch.stream()
                 .map(b -> new Recipes.BatchMember(b.id, b.buyer, b.units, b.ttl, b.mayBeDone)).toList();
         boolean interrupted = Thread.interrupted();
+        listener.onCombinedHolds(batch.size());
         List<Outcome<Hold>> outcomes;
         try {
             outcomes = batches.run(Operation.HOLD, null, TxMode.READ_WRITE,
