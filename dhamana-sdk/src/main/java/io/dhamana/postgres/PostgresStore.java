@@ -1,10 +1,12 @@
 package io.dhamana.postgres;
 
 import io.dhamana.InvalidRequestException;
+import io.dhamana.SchemaMode;
 import io.dhamana.StoreException;
 import io.dhamana.internal.Checks;
 import io.dhamana.jdbc.internal.JdbcStore;
 import io.dhamana.jdbc.internal.SchemaInstaller;
+import io.dhamana.jdbc.internal.SchemaScript;
 import io.dhamana.jdbc.internal.Sql;
 import io.dhamana.jdbc.internal.SqlErrors;
 import io.dhamana.spi.KeyStrategy;
@@ -62,6 +64,34 @@ public final class PostgresStore implements TicketStore {
         this.description = description;
         this.keyStrategy = keyStrategy;
         this.ownedPool = ownedPool;
+    }
+
+    /**
+     * The SQL that installs this SDK's schema on PostgreSQL under {@code schema}: the statements the store runs in
+     * {@link SchemaMode#CREATE}, in order, each ending with a semicolon, ready for a migration tool (for the default
+     * schema it is the {@code dhamana/schema/postgresql.sql} resource of the SDK jar). Its last statement records
+     * the schema version that {@link SchemaMode#VALIDATE} checks.
+     *
+     * @param schema the schema name: {@code [a-z_][a-z0-9_]*}
+     * @return the script
+     * @throws InvalidRequestException if {@code schema} is not such a name
+     */
+    public static String schemaSql(String schema) {
+        String checked = checkedSchema(schema);
+        return SchemaScript.render(new PostgresDialect(PostgresIsolation.SERIALIZABLE, true), checked,
+                "Dhamana schema version " + SchemaScript.version() + " for PostgreSQL 13 or newer, schema " + checked
+                        + ".\nThe statements PostgresStore runs with SchemaMode.CREATE: apply them with your"
+                        + " migration tool,\nthen build the store with SchemaMode.VALIDATE. Printed by"
+                        + " PostgresStore.schemaSql(\"" + checked + "\").");
+    }
+
+    private static String checkedSchema(String schema) {
+        Checks.notNull("schema", schema);
+        try {
+            return Sql.checkIdentifier(schema);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("schema", e.getMessage());
+        }
     }
 
     /**
@@ -293,6 +323,48 @@ public final class PostgresStore implements TicketStore {
             return this;
         }
 
+        // ---------------------------------------------------------------- schema ownership and pool metrics
+
+        private SchemaMode schemaMode;
+        private Object meterRegistry; // a MeterRegistry; typed loosely so Micrometer stays optional
+
+        /**
+         * What {@link #build()} does with the schema: create it when missing ({@link SchemaMode#CREATE}, the
+         * default), only check that it is installed at the version this SDK needs ({@link SchemaMode#VALIDATE}, for a
+         * schema your migration tool applies from {@link PostgresStore#schemaSql(String)}), or nothing
+         * ({@link SchemaMode#NONE}). When set, it takes the place of {@link #installSchema(boolean)}.
+         *
+         * @param mode the mode
+         * @return this builder
+         * @throws InvalidRequestException if {@code mode} is null
+         */
+        public Builder schemaMode(SchemaMode mode) {
+            this.schemaMode = Checks.notNull("schemaMode", mode);
+            return this;
+        }
+
+        /**
+         * Publishes the metrics of the pool the store builds (with {@link #jdbcUrl(String)}) to this Micrometer
+         * registry, through HikariCP's own tracker ({@code hikaricp.connections.*}, tagged with the pool's name
+         * {@code dhamana-postgres-N}), beside the client's {@code dhamana.*} meters. Needs
+         * {@code io.micrometer:micrometer-core}.
+         *
+         * @param registry a {@code io.micrometer.core.instrument.MeterRegistry}
+         * @return this builder
+         * @throws InvalidRequestException if {@code registry} is null
+         */
+        @SuppressWarnings("exports")
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = Checks.notNull("meterRegistry", registry);
+            return this;
+        }
+
+        private SchemaMode effectiveSchemaMode() {
+            return schemaMode != null ? schemaMode : installSchema ? SchemaMode.CREATE : SchemaMode.VALIDATE;
+        }
+
+        // ---------------------------------------------------------------- end of schema ownership and pool metrics
+
         /**
          * Connects, installs or checks the schema, and returns the store.
          *
@@ -311,11 +383,12 @@ public final class PostgresStore implements TicketStore {
                 throw new InvalidRequestException("dataSource", "must not be combined with jdbcUrl");
             }
             if (dataSource != null && (user != null || password != null || maxPoolSize != null
-                    || connectionTimeout != null)) {
+                    || connectionTimeout != null || meterRegistry != null)) {
                 throw new InvalidRequestException(user != null ? "user" : password != null ? "password"
-                        : maxPoolSize != null ? "maxPoolSize" : "connectionTimeout",
-                        "applies only with jdbcUrl; configure your DataSource instead");
+                        : maxPoolSize != null ? "maxPoolSize" : connectionTimeout != null ? "connectionTimeout"
+                        : "meterRegistry", "applies only with jdbcUrl; configure your DataSource instead");
             }
+            SchemaMode mode = effectiveSchemaMode();
             Sql sql = new Sql(schema);
             boolean owned = dataSource == null;
             DataSource ds;
@@ -329,7 +402,7 @@ public final class PostgresStore implements TicketStore {
                 HikariPool hikari = HikariPool.open(poolName, secrets.url(), user,
                         password != null ? password : secrets.password(), secrets.sslPassword(),
                         maxPoolSize == null ? 16 : maxPoolSize, isolation,
-                        connectionTimeout == null ? Duration.ofSeconds(10) : connectionTimeout);
+                        connectionTimeout == null ? Duration.ofSeconds(10) : connectionTimeout, meterRegistry);
                 ds = hikari.dataSource();
                 pool = Optional.of(hikari);
             } else {
@@ -339,7 +412,8 @@ public final class PostgresStore implements TicketStore {
             PostgresDialect dialect = new PostgresDialect(isolation, owned);
             String serverVersion;
             try {
-                serverVersion = SchemaInstaller.ensure(ds, dialect, sql, installSchema);
+                serverVersion = SchemaInstaller.ensure(ds, dialect, sql, mode, "PostgresStore.schemaSql(\""
+                        + schema + "\"), or the dhamana/schema/postgresql.sql resource for the schema dhamana");
             } catch (RuntimeException e) {
                 pool.ifPresent(PostgresStore::closeQuietly);
                 throw e;
@@ -413,7 +487,8 @@ public final class PostgresStore implements TicketStore {
         }
 
         static HikariPool open(String name, String url, String user, String password, String sslPassword,
-                               int size, PostgresIsolation isolation, Duration connectionTimeout) {
+                               int size, PostgresIsolation isolation, Duration connectionTimeout,
+                               Object meterRegistry) {
             com.zaxxer.hikari.HikariConfig config;
             try {
                 config = new com.zaxxer.hikari.HikariConfig();
@@ -449,6 +524,9 @@ public final class PostgresStore implements TicketStore {
             config.addDataSourceProperty("ApplicationName", "dhamana");
             // Keep row values ("Failing row contains ...") out of driver messages: they may hold entry codes.
             config.addDataSourceProperty("logServerErrorDetail", "false");
+            if (meterRegistry != null) {
+                config.setMetricRegistry(meterRegistry); // HikariCP's Micrometer tracker
+            }
             try {
                 return new HikariPool(new com.zaxxer.hikari.HikariDataSource(config));
             } catch (RuntimeException e) {
