@@ -30,7 +30,8 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
      * @param maxDelay the largest delay between two attempts
      * @param deadline no retry starts after this much time since the first attempt began
      * @param jitter how each delay is drawn
-     * @param retryTransientFailures also retry lost connections and other transient failures (safe: every call is idempotent by its key)
+     * @param retryTransientFailures also retry lost connections and other transient failures (safe: every call is
+     *                               idempotent by its key)
      * @throws InvalidRequestException if a value is out of range
      */
     public RetryPolicy {

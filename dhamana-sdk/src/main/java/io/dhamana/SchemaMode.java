@@ -5,8 +5,8 @@ package io.dhamana;
  * the default), or leave that to a team's migration tool (Flyway, Liquibase, a DBA's script) and only check that
  * what it finds is the version it needs ({@link #VALIDATE}), or not look at all ({@link #NONE}).
  *
- * <p>The statements {@link #CREATE} runs ship in the SDK jar as {@code dhamana/schema/postgresql.sql} and
- * {@code dhamana/schema/dsql.sql} (for the default schema {@code dhamana}), and print for any schema name with
+ * <p>The statements {@link #CREATE} runs ship in the SDK jar as {@code META-INF/dhamana/schema/postgresql.sql} and
+ * {@code META-INF/dhamana/schema/dsql.sql} (for the default schema {@code dhamana}), and print for any schema name with
  * {@code PostgresStore.schemaSql(schema)} and {@code DsqlStore.schemaSql(schema)}.
  */
 public enum SchemaMode {

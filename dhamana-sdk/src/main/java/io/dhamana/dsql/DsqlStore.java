@@ -98,10 +98,10 @@ public final class DsqlStore implements TicketStore {
     /**
      * The SQL that installs this SDK's schema on Aurora DSQL under {@code schema}: the statements the store runs in
      * {@link SchemaMode#CREATE}, in order, one DDL statement per transaction as DSQL requires (for the default
-     * schema it is the {@code dhamana/schema/dsql.sql} resource of the SDK jar). Each {@code CREATE INDEX ASYNC}
-     * returns a job id; the store waits for each job ({@code CALL sys.wait_for_job(id)}) before the next statement,
-     * and so must a migration tool before the last statement, which records the schema version that
-     * {@link SchemaMode#VALIDATE} checks.
+     * schema it is the {@code META-INF/dhamana/schema/dsql.sql} resource of the SDK jar). Each
+     * {@code CREATE INDEX ASYNC} returns a job id; the store waits for each job ({@code CALL sys.wait_for_job(id)})
+     * before the next statement, and so must a migration tool before the last statement, which records the schema
+     * version that {@link SchemaMode#VALIDATE} checks.
      *
      * @param schema the schema name: {@code [a-z_][a-z0-9_]*}
      * @return the script
@@ -575,8 +575,8 @@ public final class DsqlStore implements TicketStore {
             for (int attempt = 1; ; attempt++) {
                 try {
                     return shortVersion(SchemaInstaller.ensure(router, dialect, sql, effectiveSchemaMode(),
-                            "DsqlStore.schemaSql(\"" + sql.schema() + "\"), or the dhamana/schema/dsql.sql resource"
-                                    + " for the schema dhamana"));
+                            "DsqlStore.schemaSql(\"" + sql.schema() + "\"), or the META-INF/dhamana/schema/dsql.sql"
+                                    + " resource for the schema dhamana"));
                 } catch (ConflictException e) {
                     if (attempt >= INSTALL_ATTEMPTS) {
                         throw e;

@@ -69,8 +69,8 @@ public final class PostgresStore implements TicketStore {
     /**
      * The SQL that installs this SDK's schema on PostgreSQL under {@code schema}: the statements the store runs in
      * {@link SchemaMode#CREATE}, in order, each ending with a semicolon, ready for a migration tool (for the default
-     * schema it is the {@code dhamana/schema/postgresql.sql} resource of the SDK jar). Its last statement records
-     * the schema version that {@link SchemaMode#VALIDATE} checks.
+     * schema it is the {@code META-INF/dhamana/schema/postgresql.sql} resource of the SDK jar). Its last statement
+     * records the schema version that {@link SchemaMode#VALIDATE} checks.
      *
      * @param schema the schema name: {@code [a-z_][a-z0-9_]*}
      * @return the script
@@ -413,7 +413,8 @@ public final class PostgresStore implements TicketStore {
             String serverVersion;
             try {
                 serverVersion = SchemaInstaller.ensure(ds, dialect, sql, mode, "PostgresStore.schemaSql(\""
-                        + schema + "\"), or the dhamana/schema/postgresql.sql resource for the schema dhamana");
+                        + schema + "\"), or the META-INF/dhamana/schema/postgresql.sql resource for the schema"
+                        + " dhamana");
             } catch (RuntimeException e) {
                 pool.ifPresent(PostgresStore::closeQuietly);
                 throw e;

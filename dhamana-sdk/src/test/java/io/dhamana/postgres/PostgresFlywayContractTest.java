@@ -52,8 +52,9 @@ class PostgresFlywayContractTest extends TicketStoreContract {
     }
 
     static String shippedScript(String name) throws IOException {
-        try (InputStream in = PostgresStore.class.getClassLoader().getResourceAsStream("dhamana/schema/" + name)) {
-            assertThat(in).as("dhamana/schema/" + name + " in the SDK jar").isNotNull();
+        String resource = "META-INF/dhamana/schema/" + name;
+        try (InputStream in = PostgresStore.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource + " in the SDK jar").isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

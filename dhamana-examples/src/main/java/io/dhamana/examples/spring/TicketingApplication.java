@@ -10,11 +10,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * store's health at {@code /actuator/health}, and a small REST API to verify fans and hold, confirm and release.
  *
  * <pre>
- * mvn -q -pl dhamana-examples -am test-compile exec:java -Dexec.mainClass=io.dhamana.examples.spring.TicketingApplication
+ * mvn -q -pl dhamana-examples -am test-compile exec:java \
+ *     -Dexec.mainClass=io.dhamana.examples.spring.TicketingApplication
  * </pre>
  *
- * On PostgreSQL: add {@code -Dexec.args="--dhamana.store=postgresql --dhamana.postgres.jdbc-url=jdbc:postgresql://localhost:5432/postgres
- * --dhamana.postgres.user=postgres --dhamana.postgres.password=..."} or set them in {@code application.yml}.
+ * On PostgreSQL add {@code -Dexec.args="--dhamana.store=postgresql
+ * --dhamana.postgres.jdbc-url=jdbc:postgresql://localhost:5432/postgres --dhamana.postgres.user=postgres
+ * --dhamana.postgres.password=..."}, or set them in {@code application.yml}.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(TicketingProperties.class)

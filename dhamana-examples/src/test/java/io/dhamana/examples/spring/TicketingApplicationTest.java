@@ -92,13 +92,14 @@ class TicketingApplicationTest {
             assertThat(unverified.status()).isEqualTo(409);
             assertThat(unverified.json()).containsEntry("code", "NOT_VERIFIED");
 
-            Answer first = post(base, "/events/spring-show/holds", "{\"section\":\"floor\",\"buyer\":\"ana\",\"units\":2}");
+            String twoForAna = "{\"section\":\"floor\",\"buyer\":\"ana\",\"units\":2}";
+            Answer first = post(base, "/events/spring-show/holds", twoForAna);
             assertThat(first.status()).isEqualTo(201);
             Answer confirmed = post(base, "/holds/" + first.json().get("id") + "/confirm", "");
             assertThat(confirmed.status()).isEqualTo(200);
             assertThat((List<Object>) confirmed.json().get("tickets")).hasSize(2);
 
-            Answer second = post(base, "/events/spring-show/holds", "{\"section\":\"floor\",\"buyer\":\"ana\",\"units\":2}");
+            Answer second = post(base, "/events/spring-show/holds", twoForAna);
             assertThat(second.status()).isEqualTo(201);
             Answer released = post(base, "/holds/" + second.json().get("id") + "/release", "");
             assertThat(released.status()).isEqualTo(200);

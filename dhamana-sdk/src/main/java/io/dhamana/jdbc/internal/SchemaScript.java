@@ -6,12 +6,15 @@ import java.util.stream.Collectors;
 
 /**
  * The schema installation as a list of statements: what {@link SchemaInstaller} runs, one per transaction, and,
- * joined, the script the SDK ships ({@code dhamana/schema/*.sql}) and prints. One list serves both, so the shipped
- * text is the installer's text; a test checks the shipped files against it.
+ * joined, the script the SDK ships ({@code META-INF/dhamana/schema/*.sql}) and prints. One list serves both, so the
+ * shipped text is the installer's text; a test checks the shipped files against it.
  */
 public final class SchemaScript {
-    /** Where the shipped scripts live in the jar (outside any package, so they are readable on the module path). */
-    public static final String RESOURCE_DIRECTORY = "dhamana/schema/";
+    /**
+     * Where the shipped scripts live in the jar: under {@code META-INF}, which is no package, so the module system
+     * does not encapsulate them and they are readable on the module path too.
+     */
+    public static final String RESOURCE_DIRECTORY = "META-INF/dhamana/schema/";
 
     /** What a statement does, which decides how the installer runs it. */
     public enum Kind {
