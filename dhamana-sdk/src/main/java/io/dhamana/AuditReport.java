@@ -38,6 +38,31 @@ public record AuditReport(long capacity, long remaining, long heldUnits, long so
                           long unitsHeldEver, long unitsReleased, long unitsRefunded,
                           List<SectionAudit> sections, List<SeatClaims> contestedSeats) {
 
+    /**
+     * Creates the value; lists are copied, so it stays immutable.
+     *
+     * @param capacity units plus seats over the audited sections
+     * @param remaining stock left: the sum of all buckets plus available seats
+     * @param heldUnits units in holds still {@code HELD}
+     * @param soldUnits live tickets (not refunded)
+     * @param oversoldUnits violation: units held or sold beyond a section's capacity, plus extra claims on seats
+     * @param doubleBookedSeats violation: seats claimed by more than one live hold or ticket
+     * @param doubleSoldTickets violation: tickets with more than one sale in escrow, or whose owner disagrees with it
+     * @param negativeBuckets violation: buckets below zero
+     * @param stockDrift violation: units not accounted for: |capacity - remaining - held - sold| summed over sections
+     * @param seatStateMismatches violation: seats whose state disagrees with the claims on them
+     * @param ledgerDrift violation: |Σhold - (outstanding + Σrelease + Σexpire + Σrefund)| over the operation log
+     * @param allowanceDrift violation: |used - units the buyer holds or owns| summed over allowances
+     * @param capViolations violation: buyers holding or owning more than the per-buyer cap
+     * @param moneyImbalanceMinor violation: the sum of every money leg (must be 0)
+     * @param unbalancedOperations violation: operations whose money legs do not sum to zero
+     * @param escrowDrift violation: escrow accounts whose balance disagrees with their listing
+     * @param unitsHeldEver Σhold from the log
+     * @param unitsReleased Σrelease + Σexpire from the log
+     * @param unitsRefunded Σrefund from the log
+     * @param sections per-section figures
+     * @param contestedSeats seats with more than one claim, with the claimants
+     */
     public AuditReport {
         sections = List.copyOf(sections);
         contestedSeats = List.copyOf(contestedSeats);
@@ -58,24 +83,44 @@ public record AuditReport(long capacity, long remaining, long heldUnits, long so
      * @param claimants the buyers holding or owning it, one entry per claim
      */
     public record SeatClaims(EventId event, SectionId section, SeatId seat, List<BuyerId> claimants) {
+        /**
+         * Creates the value; lists are copied, so it stays immutable.
+         *
+         * @param event the event
+         * @param section the section
+         * @param seat the named seat
+         * @param claimants the buyers holding or owning it, one entry per claim
+         */
         public SeatClaims {
             claimants = List.copyOf(claimants);
         }
     }
 
-    /** Whether every violation count is zero. */
+    /**
+     * Whether every violation count is zero.
+     *
+     * @return true when every violation count is zero
+     */
     public boolean isClean() {
         return oversoldUnits == 0 && doubleBookedSeats == 0 && doubleSoldTickets == 0 && negativeBuckets == 0
                 && stockDrift == 0 && seatStateMismatches == 0 && ledgerDrift == 0 && allowanceDrift == 0
                 && capViolations == 0 && moneyImbalanceMinor == 0 && unbalancedOperations == 0 && escrowDrift == 0;
     }
 
-    /** Units held or sold: the outstanding side of the reconciliation. */
+    /**
+     * Units held or sold: the outstanding side of the reconciliation.
+     *
+     * @return units still held or sold: Σhold less what was released, expired or refunded
+     */
     public long outstandingUnits() {
         return heldUnits + soldUnits;
     }
 
-    /** A one-paragraph summary for logs and terminals. */
+    /**
+     * A one-paragraph summary for logs and terminals.
+     *
+     * @return the figures and the verdict on one line
+     */
     public String summary() {
         return String.format(
                 "capacity=%d remaining=%d held=%d sold=%d | oversold=%d doubleBookedSeats=%d doubleSoldTickets=%d "

@@ -8,6 +8,7 @@ package io.dhamana;
  */
 public class ConflictException extends DhamanaException {
     private static final long serialVersionUID = 1L;
+    /** The SQLSTATE that classified the failure as a conflict. */
     private final String sqlState;
 
     /**
@@ -23,13 +24,22 @@ public class ConflictException extends DhamanaException {
     /**
      * As above, optionally without a stack trace: an in-process store raises conflicts far more often than a
      * remote one, and the trace would only show the store's own commit path.
+     *
+     * @param sqlState the SQLSTATE reported by the store ({@code "40001"} for the engine)
+     * @param message what happened
+     * @param cause the store's own exception, or null
+     * @param writableStackTrace whether to record a stack trace (false on hot paths)
      */
     public ConflictException(String sqlState, String message, Throwable cause, boolean writableStackTrace) {
         super(message, cause, writableStackTrace);
         this.sqlState = sqlState;
     }
 
-    /** The SQLSTATE that classified this failure as a conflict. */
+    /**
+     * The SQLSTATE that classified this failure as a conflict.
+     *
+     * @return the SQLSTATE, for example {@code 40001}
+     */
     public String sqlState() {
         return sqlState;
     }

@@ -15,18 +15,36 @@ import java.util.Optional;
  * @param sections     its sections, in the order they were declared
  */
 public record Event(EventId id, String name, int perBuyerCap, int resaleCapBps, List<Section> sections) {
+    /**
+     * Creates the value; lists are copied, so it stays immutable.
+     *
+     * @param id the event's id
+     * @param name its display name
+     * @param perBuyerCap the most units one buyer may hold or own at this event
+     * @param resaleCapBps the highest resale ask, in basis points of face value (11,000 = 110%)
+     * @param sections its sections, in the order they were declared
+     */
     public Event {
         Checks.notNull("event id", id);
         Checks.notNull("name", name);
         sections = List.copyOf(sections);
     }
 
-    /** The section with this id, if the event has one. */
+    /**
+     * The section with this id, if the event has one.
+     *
+     * @param sectionId the section's id
+     * @return the section, or empty if the event has none by that id
+     */
     public Optional<Section> section(SectionId sectionId) {
         return sections.stream().filter(s -> s.id().equals(sectionId)).findFirst();
     }
 
-    /** Units plus seats over all sections. */
+    /**
+     * Units plus seats over all sections.
+     *
+     * @return units plus seats over every section
+     */
     public long capacity() {
         return sections.stream().mapToLong(Section::capacity).sum();
     }

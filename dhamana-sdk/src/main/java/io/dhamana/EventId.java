@@ -9,12 +9,20 @@ import io.dhamana.internal.Checks;
  * @param value the identifier text
  */
 public record EventId(String value) implements Comparable<EventId> {
-    /** @throws InvalidRequestException if the value is null, blank, too long or holds other characters */
+    /**
+     * @param value the identifier text
+     * @throws InvalidRequestException if the value is null, blank, too long or holds other characters
+     */
     public EventId {
         Checks.id("eventId", value);
     }
 
-    /** Same as the constructor; reads better at call sites. */
+    /**
+     * Same as the constructor; reads better at call sites.
+     *
+     * @param value the event's id: 1 to 200 characters, no control characters
+     * @return the id
+     */
     public static EventId of(String value) {
         return new EventId(value);
     }

@@ -21,13 +21,31 @@ import java.util.Optional;
  */
 public record Hold(HoldId id, EventId event, SectionId section, Optional<SeatId> seat, BuyerId buyer, int units,
                    HoldStatus status, Instant createdAt, Instant expiresAt, long unitPriceMinor) {
+    /**
+     * Creates the value; lists are copied, so it stays immutable.
+     *
+     * @param id the hold's id (also the idempotency key of the call that made it)
+     * @param event the event
+     * @param section the section
+     * @param seat the named seat, for reserved seating
+     * @param buyer who holds it
+     * @param units how many units (1 for a seat)
+     * @param status where it is in its life
+     * @param createdAt when it was made, by the store's clock
+     * @param expiresAt when it lapses unless confirmed, by the store's clock
+     * @param unitPriceMinor the price of one unit, in minor units
+     */
     public Hold {
         Checks.notNull("hold id", id);
         Checks.notNull("seat", seat);
         Checks.notNull("status", status);
     }
 
-    /** What confirming the hold costs. */
+    /**
+     * What confirming the hold costs.
+     *
+     * @return units times the unit price, in minor units
+     */
     public long totalPriceMinor() {
         return unitPriceMinor * units;
     }

@@ -10,12 +10,20 @@ import java.util.UUID;
  * @param value the UUID
  */
 public record HoldId(UUID value) {
-    /** @throws InvalidRequestException if the value is null */
+    /**
+     * @param value the UUID
+     * @throws InvalidRequestException if the value is null
+     */
     public HoldId {
         Checks.notNull("holdId", value);
     }
 
-    /** Wraps a UUID. */
+    /**
+     * Wraps a UUID.
+     *
+     * @param value the UUID
+     * @return the id
+     */
     public static HoldId of(UUID value) {
         return new HoldId(value);
     }
@@ -23,6 +31,8 @@ public record HoldId(UUID value) {
     /**
      * Parses the canonical 36-character UUID text.
      *
+     * @param text the UUID in its usual text form
+     * @return the id
      * @throws InvalidRequestException if the text is not a UUID
      */
     public static HoldId parse(String text) {

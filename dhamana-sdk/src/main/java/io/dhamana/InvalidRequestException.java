@@ -6,7 +6,9 @@ package io.dhamana;
  */
 public class InvalidRequestException extends DhamanaException {
     private static final long serialVersionUID = 1L;
+    /** The argument's name. */
     private final String argument;
+    /** What is wrong with it. */
     private final String reason;
 
     /**
@@ -19,12 +21,20 @@ public class InvalidRequestException extends DhamanaException {
         this.reason = reason;
     }
 
-    /** The name of the offending argument. */
+    /**
+     * The name of the offending argument.
+     *
+     * @return the argument's name, as the method or record declares it
+     */
     public String argument() {
         return argument;
     }
 
-    /** What is wrong with it. */
+    /**
+     * What is wrong with it.
+     *
+     * @return what is wrong with it
+     */
     public String reason() {
         return reason;
     }

@@ -7,6 +7,12 @@ package io.dhamana;
 public class KeyReusedException extends DhamanaException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A key used for different work.
+     *
+     * @param key    the repeated key
+     * @param detail what differs from its first use
+     */
     public KeyReusedException(OperationKey key, String detail) {
         super("idempotency key " + key + " was already used for other work: " + detail);
     }

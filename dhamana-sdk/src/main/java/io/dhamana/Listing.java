@@ -18,6 +18,18 @@ import java.util.Optional;
  */
 public record Listing(ListingId id, TicketId ticket, EventId event, BuyerId seller, long askMinor, long capMinor,
                       ListingState state, Optional<BuyerId> buyer) {
+    /**
+     * Creates the value; lists are copied, so it stays immutable.
+     *
+     * @param id the listing's id
+     * @param ticket the ticket offered
+     * @param event its event
+     * @param seller who listed it
+     * @param askMinor the asking price, in minor units
+     * @param capMinor the highest ask the event allows for this ticket
+     * @param state its state
+     * @param buyer who bought it, once sold
+     */
     public Listing {
         Checks.notNull("listing id", id);
         Checks.notNull("state", state);

@@ -5,7 +5,9 @@ import io.dhamana.internal.Checks;
 /** A call named an event, section, seat, hold, ticket or listing that the store does not hold. Nothing changed. */
 public class NotFoundException extends DhamanaException {
     private static final long serialVersionUID = 1L;
+    /** What kind of thing was not found. */
     private final String kind;
+    /** The id asked for. */
     private final String id;
 
     /**
@@ -18,12 +20,20 @@ public class NotFoundException extends DhamanaException {
         this.id = id;
     }
 
-    /** What was looked for. */
+    /**
+     * What was looked for.
+     *
+     * @return what kind of thing, for example {@code event}
+     */
     public String kind() {
         return kind;
     }
 
-    /** The identifier that was not found. */
+    /**
+     * The identifier that was not found.
+     *
+     * @return the id that was asked for
+     */
     public String id() {
         return id;
     }

@@ -8,10 +8,21 @@ import java.util.Optional;
  */
 public class OperationFailedException extends DhamanaException {
     private static final long serialVersionUID = 1L;
+    /** The operation that failed. */
     private final Operation operation;
     private final transient OperationKey operationKey;
+    /** Attempts made, counting the first. */
     private final int attempts;
 
+    /**
+     * A failed call.
+     *
+     * @param operation    the operation
+     * @param operationKey its idempotency key, or null for a call without one
+     * @param attempts     attempts made, counting the first
+     * @param message      what happened
+     * @param cause        the last store failure
+     */
     public OperationFailedException(Operation operation, OperationKey operationKey, int attempts, String message,
                                     Throwable cause) {
         super(message, cause);
@@ -20,17 +31,29 @@ public class OperationFailedException extends DhamanaException {
         this.attempts = attempts;
     }
 
-    /** The operation that failed. */
+    /**
+     * The operation that failed.
+     *
+     * @return the operation
+     */
     public Operation operation() {
         return operation;
     }
 
-    /** The idempotency key the attempts used, if the operation has one. */
+    /**
+     * The idempotency key the attempts used, if the operation has one.
+     *
+     * @return the key, or empty for a read
+     */
     public Optional<OperationKey> operationKey() {
         return Optional.ofNullable(operationKey);
     }
 
-    /** How many attempts were made, counting the first. */
+    /**
+     * How many attempts were made, counting the first.
+     *
+     * @return the attempts, at least 1
+     */
     public int attempts() {
         return attempts;
     }

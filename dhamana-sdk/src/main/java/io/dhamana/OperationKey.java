@@ -12,12 +12,20 @@ import java.util.UUID;
  * @param value the UUID
  */
 public record OperationKey(UUID value) {
-    /** @throws InvalidRequestException if the value is null */
+    /**
+     * @param value the UUID
+     * @throws InvalidRequestException if the value is null
+     */
     public OperationKey {
         Checks.notNull("operationKey", value);
     }
 
-    /** Wraps a UUID. */
+    /**
+     * Wraps a UUID.
+     *
+     * @param value the UUID
+     * @return the key
+     */
     public static OperationKey of(UUID value) {
         return new OperationKey(value);
     }

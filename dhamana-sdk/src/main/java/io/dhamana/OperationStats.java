@@ -29,17 +29,29 @@ public final class OperationStats implements OperationListener {
     public record Snapshot(Operation operation, long calls, long attempts, long conflicts, long retries,
                            long successes, long rejections, long failures, long totalLatencyNanos,
                            long maxLatencyNanos) {
-        /** Mean latency of finished calls in nanoseconds, 0 when none. */
+        /**
+         * Mean latency of finished calls in nanoseconds, 0 when none.
+         *
+         * @return the mean, in nanoseconds
+         */
         public double meanLatencyNanos() {
             return calls == 0 ? 0 : (double) totalLatencyNanos / calls;
         }
 
-        /** Conflicts per finished call. */
+        /**
+         * Conflicts per finished call.
+         *
+         * @return conflicts divided by finished calls, 0 when none
+         */
         public double conflictsPerCall() {
             return calls == 0 ? 0 : (double) conflicts / calls;
         }
 
-        /** Retries per finished call. */
+        /**
+         * Retries per finished call.
+         *
+         * @return retries divided by finished calls, 0 when none
+         */
         public double retriesPerCall() {
             return calls == 0 ? 0 : (double) retries / calls;
         }
@@ -58,6 +70,7 @@ public final class OperationStats implements OperationListener {
 
     private final Map<Operation, Counters> counters = new EnumMap<>(Operation.class);
 
+    /** Counters at zero for every operation. */
     public OperationStats() {
         for (Operation op : Operation.values()) {
             counters.put(op, new Counters());
@@ -104,7 +117,12 @@ public final class OperationStats implements OperationListener {
         c.maxLatency.accumulate(latencyNanos);
     }
 
-    /** The counts for one operation now. */
+    /**
+     * The counts for one operation now.
+     *
+     * @param operation the operation
+     * @return the counts; later calls do not change it
+     */
     public Snapshot snapshot(Operation operation) {
         Checks.notNull("operation", operation);
         Counters c = counters.get(operation);

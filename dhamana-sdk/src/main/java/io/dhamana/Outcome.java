@@ -21,6 +21,9 @@ public sealed interface Outcome<T> {
 
     /** A committed call and what it produced. */
     record Ok<T>(T value) implements Outcome<T> {
+        /** Creates the value; lists are copied, so it stays immutable.
+
+@param value what the call produced */
         public Ok {
             Objects.requireNonNull(value, "value");
         }
@@ -28,22 +31,41 @@ public sealed interface Outcome<T> {
 
     /** A refused call. Nothing was written. */
     record Rejected<T>(Rejection rejection) implements Outcome<T> {
+        /** Creates the value; lists are copied, so it stays immutable.
+
+@param rejection why the store refused the call */
         public Rejected {
             Objects.requireNonNull(rejection, "rejection");
         }
     }
 
-    /** A committed outcome. */
+    /**
+     * A committed outcome.
+     *
+     * @param <T> the committed value's type
+     * @param value the value
+     * @return an {@link Ok} holding the value
+     */
     static <T> Outcome<T> ok(T value) {
         return new Ok<>(value);
     }
 
-    /** A refused outcome. */
+    /**
+     * A refused outcome.
+     *
+     * @param <T> the committed value's type
+     * @param rejection why the store refused it
+     * @return a {@link Rejected} holding the rejection
+     */
     static <T> Outcome<T> rejected(Rejection rejection) {
         return new Rejected<>(rejection);
     }
 
-    /** Whether the call committed. */
+    /**
+     * Whether the call committed.
+     *
+     * @return true for {@link Ok}
+     */
     default boolean isOk() {
         return this instanceof Ok;
     }
@@ -51,6 +73,7 @@ public sealed interface Outcome<T> {
     /**
      * The committed value.
      *
+     * @return the committed value
      * @throws RejectedException carrying the rejection, if the call was refused
      */
     default T value() {
@@ -60,17 +83,31 @@ public sealed interface Outcome<T> {
         throw new RejectedException(((Rejected<T>) this).rejection());
     }
 
-    /** The committed value, if any. */
+    /**
+     * The committed value, if any.
+     *
+     * @return the value, or empty if the call was refused
+     */
     default Optional<T> toOptional() {
         return this instanceof Ok<T> ok ? Optional.of(ok.value()) : Optional.empty();
     }
 
-    /** The rejection, if the call was refused. */
+    /**
+     * The rejection, if the call was refused.
+     *
+     * @return the rejection, or empty if the call committed
+     */
     default Optional<Rejection> rejectionIfAny() {
         return this instanceof Rejected<T> r ? Optional.of(r.rejection()) : Optional.empty();
     }
 
-    /** Transforms the committed value; a rejection passes through. */
+    /**
+     * Transforms the committed value; a rejection passes through.
+     *
+     * @param <R> the mapped value's type
+     * @param f the function applied to a committed value
+     * @return the mapped outcome; a rejection unchanged
+     */
     default <R> Outcome<R> map(Function<? super T, ? extends R> f) {
         if (this instanceof Ok<T> ok) {
             return new Ok<>(f.apply(ok.value()));

@@ -9,10 +9,18 @@ import java.time.Instant;
  */
 public sealed interface Rejection {
 
-    /** A sentence for people. */
+    /**
+     * A sentence for people.
+     *
+     * @return a sentence for people
+     */
     String message();
 
-    /** A stable machine-readable code, for example {@code "SOLD_OUT"}. */
+    /**
+     * A stable machine-readable code, for example {@code "SOLD_OUT"}.
+     *
+     * @return a stable, machine-readable code, for example {@code SOLD_OUT}
+     */
     String code();
 
     /**

@@ -8,6 +8,15 @@ package io.dhamana;
 public class RetriesExhaustedException extends OperationFailedException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A call whose retries ran out.
+     *
+     * @param operation    the operation
+     * @param operationKey its idempotency key, or null for a call without one
+     * @param attempts     attempts made, counting the first
+     * @param why          why no further attempt was made
+     * @param lastFailure  the last conflict or transient failure
+     */
     public RetriesExhaustedException(Operation operation, OperationKey operationKey, int attempts, String why,
                                      Throwable lastFailure) {
         super(operation, operationKey, attempts,

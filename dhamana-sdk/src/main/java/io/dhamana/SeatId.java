@@ -9,12 +9,20 @@ import io.dhamana.internal.Checks;
  * @param value the identifier text
  */
 public record SeatId(String value) implements Comparable<SeatId> {
-    /** @throws InvalidRequestException if the value is null, blank, too long or holds other characters */
+    /**
+     * @param value the identifier text
+     * @throws InvalidRequestException if the value is null, blank, too long or holds other characters
+     */
     public SeatId {
         Checks.id("seatId", value);
     }
 
-    /** Same as the constructor; reads better at call sites. */
+    /**
+     * Same as the constructor; reads better at call sites.
+     *
+     * @param value the seat's name, such as {@code A-7}
+     * @return the id
+     */
     public static SeatId of(String value) {
         return new SeatId(value);
     }

@@ -13,6 +13,9 @@ public final class SeatMap {
      * Seats of a rectangular block: rows {@code A, B, ...} (then {@code AA, AB, ...}) and numbers from 1, named
      * {@code A-1 ... A-12, B-1 ...}.
      *
+     * @param rows rows, named A, B, ... Z, AA, AB...
+     * @param seatsPerRow seats per row, numbered from 1
+     * @return the seats, row by row, such as A-1, A-2 ... B-1
      * @throws InvalidRequestException if rows or seats per row are below 1, or the block is too big
      */
     public static List<SeatId> grid(int rows, int seatsPerRow) {
@@ -32,7 +35,12 @@ public final class SeatMap {
         return List.copyOf(seats);
     }
 
-    /** The name of the row with this zero-based index: A..Z, then AA..ZZ. */
+    /**
+     * The name of the row with this zero-based index: A..Z, then AA..ZZ.
+     *
+     * @param index the row's 0-based index
+     * @return the row's name: A to Z, then AA, AB...
+     */
     public static String rowName(int index) {
         if (index < 26) {
             return String.valueOf((char) ('A' + index));

@@ -9,12 +9,20 @@ import io.dhamana.internal.Checks;
  * @param value the identifier text
  */
 public record SectionId(String value) implements Comparable<SectionId> {
-    /** @throws InvalidRequestException if the value is null, blank, too long or holds other characters */
+    /**
+     * @param value the identifier text
+     * @throws InvalidRequestException if the value is null, blank, too long or holds other characters
+     */
     public SectionId {
         Checks.id("sectionId", value);
     }
 
-    /** Same as the constructor; reads better at call sites. */
+    /**
+     * Same as the constructor; reads better at call sites.
+     *
+     * @param value the section's id, unique within its event
+     * @return the id
+     */
     public static SectionId of(String value) {
         return new SectionId(value);
     }

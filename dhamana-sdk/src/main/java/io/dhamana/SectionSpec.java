@@ -8,10 +8,18 @@ import java.util.List;
 /** A section to create, as part of an {@link EventSpec}. */
 public sealed interface SectionSpec {
 
-    /** The section's id. */
+    /**
+     * The section's id.
+     *
+     * @return the id
+     */
     SectionId id();
 
-    /** Its face value per unit or seat, in minor units. */
+    /**
+     * Its face value per unit or seat, in minor units.
+     *
+     * @return the face value, in minor units
+     */
     long faceValueMinor();
 
     /**
@@ -19,7 +27,13 @@ public sealed interface SectionSpec {
      * {@code buckets} stock rows, so concurrent holds write different rows.
      */
     record GeneralAdmission(SectionId id, int capacity, int buckets, long faceValueMinor) implements SectionSpec {
-        /** @throws InvalidRequestException if a value is out of range or buckets exceed capacity */
+        /**
+         * @param id the section's id, unique within its event
+         * @param capacity the number of interchangeable units
+         * @param buckets the stock rows the capacity is split over; not above the capacity
+         * @param faceValueMinor the price of one unit or seat, in minor units
+         * @throws InvalidRequestException if a value is out of range or buckets exceed capacity
+         */
         public GeneralAdmission {
             Checks.notNull("section id", id);
             Checks.range("capacity", capacity, 1, Limits.MAX_SECTION_CAPACITY);
@@ -34,7 +48,12 @@ public sealed interface SectionSpec {
 
     /** A reserved-seating section: each named seat is sold once. */
     record ReservedSeating(SectionId id, List<SeatId> seats, long faceValueMinor) implements SectionSpec {
-        /** @throws InvalidRequestException if there are no seats, too many, a null or a duplicate */
+        /**
+         * @param id the section's id, unique within its event
+         * @param seats the named seats, each sold once
+         * @param faceValueMinor the price of one unit or seat, in minor units
+         * @throws InvalidRequestException if there are no seats, too many, a null or a duplicate
+         */
         public ReservedSeating {
             Checks.notNull("section id", id);
             Checks.notNull("seats", seats);

@@ -7,7 +7,9 @@ package io.dhamana;
  */
 public class StoreException extends DhamanaException {
     private static final long serialVersionUID = 1L;
+    /** Whether the same call may succeed later. */
     private final boolean transientFailure;
+    /** The SQLSTATE, or null. */
     private final String sqlState;
 
     /**
@@ -22,12 +24,20 @@ public class StoreException extends DhamanaException {
         this.sqlState = sqlState;
     }
 
-    /** The SQLSTATE, or null. */
+    /**
+     * The SQLSTATE, or null.
+     *
+     * @return the SQLSTATE, or null when the failure had none
+     */
     public String sqlState() {
         return sqlState;
     }
 
-    /** Same as {@link #isRetryable()}. */
+    /**
+     * Same as {@link #isRetryable()}.
+     *
+     * @return true if the same call may succeed later
+     */
     public boolean isTransient() {
         return transientFailure;
     }

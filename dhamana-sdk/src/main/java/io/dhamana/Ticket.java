@@ -19,6 +19,19 @@ import java.util.Optional;
  */
 public record Ticket(TicketId id, EventId event, SectionId section, Optional<SeatId> seat, HoldId hold, BuyerId owner,
                      TicketState state, String code, long faceValueMinor) {
+    /**
+     * Creates the value; lists are copied, so it stays immutable.
+     *
+     * @param id the ticket's id
+     * @param event the event
+     * @param section the section
+     * @param seat the named seat, for reserved seating
+     * @param hold the hold it was confirmed from
+     * @param owner its one owner
+     * @param state its state
+     * @param code the entry code; rotated on every change of owner so a seller's copy stops working
+     * @param faceValueMinor its face value, in minor units
+     */
     public Ticket {
         Checks.notNull("ticket id", id);
         Checks.notNull("seat", seat);

@@ -51,13 +51,29 @@ import java.util.random.RandomGenerator;
  */
 public interface TicketingClient extends AutoCloseable {
 
-    /** A builder with defaults: the in-process engine, {@link RetryPolicy#defaults()}, 10-minute holds. */
+    /**
+     * A builder with defaults: the in-process engine, {@link RetryPolicy#defaults()}, 10-minute holds.
+     *
+     * @return a new builder
+     */
     static Builder builder() {
         return new Builder();
     }
 
-    /** The settings this client was built with. */
+    /**
+     * The settings this client was built with.
+     *
+     * @return the settings, as copied at build time
+     */
     ClientConfig config();
+
+    /**
+     * What the client is doing now: callers waiting for a place on a stock bucket and hold calls not yet returned.
+     * Counted in the client, without a store round trip, so it is cheap enough for every metrics scrape.
+     *
+     * @return the figures at this moment
+     */
+    ClientActivity activity();
 
     // ------------------------------------------------------------------ events
 
@@ -66,11 +82,18 @@ public interface TicketingClient extends AutoCloseable {
      * the existing event. Large events are written in batches of at most a thousand rows per transaction; the event
      * becomes visible only once all of its sections are in place.
      *
+     * @param spec the event, its sections and its caps
+     * @return the event as stored
      * @throws InvalidRequestException if an event with this id exists with a different spec
      */
     Event createEvent(EventSpec spec);
 
-    /** The event, if it exists. */
+    /**
+     * The event, if it exists.
+     *
+     * @param event the event
+     * @return the event, or empty if it does not exist
+     */
     Optional<Event> event(EventId event);
 
     // ------------------------------------------------------------------ verification
@@ -79,6 +102,10 @@ public interface TicketingClient extends AutoCloseable {
      * Marks the buyer as a verified fan of the event, with a link to the evidence. Verifying again (also after a
      * revocation) replaces the evidence and keeps the units already held or owned.
      *
+     * @param event the event
+     * @param buyer the buyer
+     * @param evidence where the proof of verification lives (an http or https URL)
+     * @return the buyer's verification at the event
      * @throws NotFoundException if the event does not exist
      */
     Outcome<Verification> verifyFan(EventId event, BuyerId buyer, URI evidence);
@@ -88,11 +115,19 @@ public interface TicketingClient extends AutoCloseable {
      * commits (the revocation writes the same row a hold must write). Tickets already owned stay owned. Revoking a
      * revoked buyer is a no-op.
      *
+     * @param event the event
+     * @param buyer the buyer
      * @return {@link Rejection.NotVerified} if the buyer was never verified
      */
     Outcome<Verification> revokeFan(EventId event, BuyerId buyer);
 
-    /** The buyer's standing at the event, if they were ever verified. */
+    /**
+     * The buyer's standing at the event, if they were ever verified.
+     *
+     * @param event the event
+     * @param buyer the buyer
+     * @return the verification, or empty if the buyer was never verified there
+     */
     Optional<Verification> verification(EventId event, BuyerId buyer);
 
     // ------------------------------------------------------------------ primary sale
@@ -101,6 +136,7 @@ public interface TicketingClient extends AutoCloseable {
      * Holds units of a general-admission section or one named seat for a verified buyer, within the per-buyer cap,
      * until the hold is confirmed, released or expires.
      *
+     * @param request what to do, validated when it was built
      * @return the hold, or {@link Rejection.SoldOut}, {@link Rejection.SeatTaken}, {@link Rejection.NotVerified},
      *         {@link Rejection.CapReached}
      * @throws NotFoundException if the event, section or seat does not exist
@@ -110,6 +146,7 @@ public interface TicketingClient extends AutoCloseable {
     /**
      * Gives a held hold back: its units or seat return to sale and the buyer's allowance is credited.
      *
+     * @param hold the hold's id
      * @return the released hold (also when it was released already, by this call or by {@link #releaseHolds}), or
      *         {@link Rejection.WrongState} if it was confirmed or expired
      */
@@ -119,6 +156,7 @@ public interface TicketingClient extends AutoCloseable {
      * Pays for a hold before it expires (by the store's clock): it becomes one ticket per unit, and the price moves
      * from the buyer's account to the event's in the ledger.
      *
+     * @param hold the hold's id
      * @return the tickets, or {@link Rejection.HoldExpired} or {@link Rejection.WrongState}
      */
     Outcome<List<Ticket>> confirm(HoldId hold);
@@ -127,6 +165,7 @@ public interface TicketingClient extends AutoCloseable {
      * Refunds a valid ticket: its unit or seat returns to sale, the owner's allowance is credited and the face
      * value goes back to the owner in the ledger.
      *
+     * @param ticket the ticket's id
      * @return the refunded ticket (also when it was refunded already, by this call or by {@link #refundAll}), or
      *         {@link Rejection.WrongState} if it is listed or in escrow
      */
@@ -148,6 +187,7 @@ public interface TicketingClient extends AutoCloseable {
      * hundred rows (Aurora DSQL allows 3,000). Stops after a batch it could not finish (the error says why);
      * calling again resumes.
      *
+     * @param event the event
      * @return how many holds this call released
      * @throws NotFoundException if the event does not exist
      */
@@ -158,6 +198,7 @@ public interface TicketingClient extends AutoCloseable {
      * {@value io.dhamana.Limits#BULK_BATCH} tickets per transaction. Listed tickets and tickets in escrow are left
      * alone: withdraw, settle or cancel those sales first, then call again.
      *
+     * @param event the event
      * @return how many tickets this call refunded
      * @throws NotFoundException if the event does not exist
      */
@@ -169,26 +210,45 @@ public interface TicketingClient extends AutoCloseable {
      * Lists a valid ticket for resale. The store derives the cap from the ticket's face value and the event's resale
      * cap and refuses a higher ask at commit.
      *
+     * @param request what to do, validated when it was built
      * @return the listing, or {@link Rejection.AskAboveCap}, {@link Rejection.NotOwner}, {@link Rejection.WrongState}
      */
     Outcome<Listing> listForResale(ListingRequest request);
 
-    /** Takes an active listing off sale; only its seller may. */
+    /**
+     * Takes an active listing off sale; only its seller may.
+     *
+     * @param listing the listing's id
+     * @param seller the listing's seller, who alone may withdraw it
+     * @return the withdrawn listing, or {@link Rejection.NotOwner} or {@link Rejection.WrongState}
+     */
     Outcome<Listing> withdrawListing(ListingId listing, BuyerId seller);
 
     /**
      * A verified buyer buys an active listing: the ask moves into escrow, the ticket to the buyer (with a new entry
      * code) and the listing to {@code SOLD}, in one transaction. Counts toward the buyer's cap.
      *
+     * @param listing the listing's id
+     * @param buyer the buyer
      * @return the sold listing, or {@link Rejection.NotVerified}, {@link Rejection.CapReached},
      *         {@link Rejection.WrongState}
      */
     Outcome<Listing> buyListing(ListingId listing, BuyerId buyer);
 
-    /** Pays a sold listing's escrow out to the seller. */
+    /**
+     * Pays a sold listing's escrow out to the seller.
+     *
+     * @param listing the listing's id
+     * @return the settled listing, or {@link Rejection.WrongState}
+     */
     Outcome<Listing> settle(ListingId listing);
 
-    /** Cancels a sold listing: the escrow returns to the buyer and the ticket (with a new code) to the seller. */
+    /**
+     * Cancels a sold listing: the escrow returns to the buyer and the ticket (with a new code) to the seller.
+     *
+     * @param listing the listing's id
+     * @return the refunded listing, or {@link Rejection.WrongState}
+     */
     Outcome<Listing> cancelSale(ListingId listing);
 
     // ------------------------------------------------------------------ queries (read-only snapshots)
@@ -197,35 +257,79 @@ public interface TicketingClient extends AutoCloseable {
      * Units left in a section: the sum of its buckets (general admission) or its available seats, read in its own
      * read-only transaction.
      *
+     * @param event the event
+     * @param section the section
+     * @return units or seats on sale now
      * @throws NotFoundException if the event or section does not exist
      */
     long unitsLeft(EventId event, SectionId section);
 
-    /** The seats of a reserved-seating section with their states, in declaration order. */
+    /**
+     * The seats of a reserved-seating section with their states, in declaration order.
+     *
+     * @param event the event
+     * @param section the section
+     * @return the seats and their states
+     */
     List<Seat> seats(EventId event, SectionId section);
 
     /**
      * Who holds or owns a named seat, counted from committed rows: the buyer of every held hold on it and the owner
      * of every live ticket for it. One entry per claim, so a double-booked seat shows every claimant.
+     *
+     * @param event the event
+     * @param section the section
+     * @param seat the named seat
+     * @return one buyer per claim; empty when the seat is free
      */
     List<BuyerId> holdersOf(EventId event, SectionId section, SeatId seat);
 
-    /** The hold, if it exists. */
+    /**
+     * The hold, if it exists.
+     *
+     * @param hold the hold's id
+     * @return the hold, or empty
+     */
     Optional<Hold> findHold(HoldId hold);
 
-    /** The ticket, if it exists. */
+    /**
+     * The ticket, if it exists.
+     *
+     * @param ticket the ticket's id
+     * @return the ticket, or empty
+     */
     Optional<Ticket> findTicket(TicketId ticket);
 
-    /** The tickets the buyer owns at the event (any state, including refunded). */
+    /**
+     * The tickets the buyer owns at the event (any state, including refunded).
+     *
+     * @param event the event
+     * @param buyer the buyer
+     * @return the tickets, in no particular order
+     */
     List<Ticket> ticketsOf(EventId event, BuyerId buyer);
 
-    /** The listing, if it exists. */
+    /**
+     * The listing, if it exists.
+     *
+     * @param listing the listing's id
+     * @return the listing, or empty
+     */
     Optional<Listing> findListing(ListingId listing);
 
-    /** Recomputes every invariant over all events from committed rows, in one snapshot. */
+    /**
+     * Recomputes every invariant over all events from committed rows, in one snapshot.
+     *
+     * @return the report
+     */
     AuditReport audit();
 
-    /** Recomputes every invariant of one event from committed rows, in one snapshot. */
+    /**
+     * Recomputes every invariant of one event from committed rows, in one snapshot.
+     *
+     * @param event the event
+     * @return the report
+     */
     AuditReport audit(EventId event);
 
     /** Stops the expiry sweeper and, if the client created its store, closes it. Idempotent. */
@@ -257,6 +361,9 @@ public interface TicketingClient extends AutoCloseable {
         /**
          * The store to use; by default the client creates an in-process engine and closes it on close. A store
          * passed here is not closed by the client, so several clients can share it.
+         *
+         * @param store the store
+         * @return this builder
          */
         public Builder store(TicketStore store) {
             this.store = Checks.notNull("store", store);
@@ -264,26 +371,46 @@ public interface TicketingClient extends AutoCloseable {
             return this;
         }
 
-        /** Like {@link #store(TicketStore)}, but the client closes the store when it is closed. */
+        /**
+         * Like {@link #store(TicketStore)}, but the client closes the store when it is closed.
+         *
+         * @param store the store
+         * @return this builder
+         */
         public Builder ownedStore(TicketStore store) {
             this.store = Checks.notNull("store", store);
             this.ownsStore = true;
             return this;
         }
 
-        /** How conflicts are retried; default {@link RetryPolicy#defaults()}. */
+        /**
+         * How conflicts are retried; default {@link RetryPolicy#defaults()}.
+         *
+         * @param policy the retry policy
+         * @return this builder
+         */
         public Builder retryPolicy(RetryPolicy policy) {
             this.retryPolicy = Checks.notNull("retryPolicy", policy);
             return this;
         }
 
-        /** How long holds last when a request names no time to live; default 10 minutes. */
+        /**
+         * How long holds last when a request names no time to live; default 10 minutes.
+         *
+         * @param ttl how long a hold lasts unless confirmed (1 s to 24 h)
+         * @return this builder
+         */
         public Builder defaultHoldTtl(Duration ttl) {
             this.defaultHoldTtl = Checks.duration("defaultHoldTtl", ttl, Limits.MIN_HOLD_TTL, Limits.MAX_HOLD_TTL);
             return this;
         }
 
-        /** How a general-admission hold picks its first bucket; default {@link BucketSelection#LEAST_BUSY}. */
+        /**
+         * How a general-admission hold picks its first bucket; default {@link BucketSelection#LEAST_BUSY}.
+         *
+         * @param selection the strategy
+         * @return this builder
+         */
         public Builder bucketSelection(BucketSelection selection) {
             this.bucketSelection = Checks.notNull("bucketSelection", selection);
             return this;
@@ -295,6 +422,9 @@ public interface TicketingClient extends AutoCloseable {
          * row (a lock convoy on PostgreSQL, a conflict storm under optimistic concurrency). Default 1: a second hold
          * on a row another transaction of ours is writing can only wait for it and then, under SERIALIZABLE or
          * snapshot isolation, lose.
+         *
+         * @param holds the number of holds
+         * @return this builder
          */
         public Builder admissionPerBucket(int holds) {
             this.admissionPerBucket = Checks.range("admissionPerBucket", holds, 1, 1_024);
@@ -306,38 +436,66 @@ public interface TicketingClient extends AutoCloseable {
          * still gets its own outcome and key); default off. It pays where a transaction is a round trip to a
          * database; on a store whose {@link TicketStore#combiningPays()} is false (the in-process engine) holds
          * still run one transaction each.
+         *
+         * @param enabled true to combine
+         * @return this builder
          */
         public Builder combining(boolean enabled) {
             this.combining = enabled;
             return this;
         }
 
-        /** The most holds one combined transaction serves; default 64, at most 500 (DSQL's row limit). */
+        /**
+         * The most holds one combined transaction serves; default 64, at most 500 (DSQL's row limit).
+         *
+         * @param holds the number of holds
+         * @return this builder
+         */
         public Builder maxCombinedHolds(int holds) {
             this.maxCombinedHolds = Checks.range("maxCombinedHolds", holds, 1, 500);
             return this;
         }
 
-        /** How often a daemon thread expires lapsed holds; default 5 seconds; {@link Duration#ZERO} disables it. */
+        /**
+         * How often a daemon thread expires lapsed holds; default 5 seconds; {@link Duration#ZERO} disables it.
+         *
+         * @param interval the interval, zero to one day
+         * @return this builder
+         */
         public Builder expirySweepInterval(Duration interval) {
             this.expirySweepInterval = Checks.duration("expirySweepInterval", interval, Duration.ZERO,
                     Duration.ofDays(1));
             return this;
         }
 
-        /** Adds an observer of every call. */
+        /**
+         * Adds an observer of every call.
+         *
+         * @param listener the observer; called on the calling thread, so keep it cheap
+         * @return this builder
+         */
         public Builder listener(OperationListener listener) {
             listeners.add(Checks.notNull("listener", listener));
             return this;
         }
 
-        /** The clock for latency and retry deadlines; default {@link System#nanoTime()}. */
+        /**
+         * The clock for latency and retry deadlines; default {@link System#nanoTime()}.
+         *
+         * @param ticker the clock
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = Checks.notNull("ticker", ticker);
             return this;
         }
 
-        /** How the client waits between retries; default parking the thread. */
+        /**
+         * How the client waits between retries; default parking the thread.
+         *
+         * @param sleeper the sleeper
+         * @return this builder
+         */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Checks.notNull("sleeper", sleeper);
             return this;
@@ -346,19 +504,31 @@ public interface TicketingClient extends AutoCloseable {
         /**
          * A fixed source of jitter (used under a lock, for reproducible tests); by default each thread draws from
          * its own generator.
+         *
+         * @param random the generator; need not be thread-safe
+         * @return this builder
          */
         public Builder random(RandomGenerator random) {
             this.random = Checks.notNull("random", random);
             return this;
         }
 
-        /** The client's name in logs and thread names; default {@code dhamana}. */
+        /**
+         * The client's name in logs and thread names; default {@code dhamana}.
+         *
+         * @param name the name: 1 to 100 characters
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = Checks.text("name", name, 100);
             return this;
         }
 
-        /** Builds the client. */
+        /**
+         * Builds the client.
+         *
+         * @return a running client; close it when done
+         */
         public TicketingClient build() {
             TicketStore s = store;
             boolean owns = ownsStore;

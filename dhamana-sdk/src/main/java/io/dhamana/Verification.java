@@ -15,6 +15,16 @@ import java.net.URI;
  * @param cap      the most units this buyer may hold or own at the event
  */
 public record Verification(EventId event, BuyerId buyer, VerificationStatus status, URI evidence, int used, int cap) {
+    /**
+     * Creates the value; lists are copied, so it stays immutable.
+     *
+     * @param event the event
+     * @param buyer the buyer
+     * @param status verified or revoked
+     * @param evidence where the proof of verification lives
+     * @param used units held or owned now
+     * @param cap the most units this buyer may hold or own at the event
+     */
     public Verification {
         Checks.notNull("status", status);
     }

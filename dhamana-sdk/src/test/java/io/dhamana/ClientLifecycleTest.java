@@ -1,7 +1,7 @@
 package io.dhamana;
 
 import io.dhamana.engine.EngineStore;
-import io.dhamana.testkit.MutableClock;
+import io.dhamana.testkit.time.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,81 +1,121 @@
 package io.dhamana;
 
+import io.dhamana.readme.MetricsQuickstart;
+import io.dhamana.readme.PostgresQuickstart;
+import io.dhamana.readme.Quickstart;
+import io.dhamana.testkit.PostgresServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's first snippet, verbatim between the markers, so it always compiles and runs, takes the path the README
- * shows (two tickets sold, a clean audit), and stays the text the README prints.
+ * The README's code, as a reader copies it. Each Java block follows a {@code <!-- snippet: path -->} line naming the
+ * test source it must equal (less its package line), so every block compiles with its imports; the blocks are run
+ * here the way a new user would run them, several times over, against the engine and a PostgreSQL database that
+ * keeps its rows between runs. The dependency versions the README names are the build's own.
  */
 class ReadmeExampleTest {
-    private static final String START = "// README-SNIPPET-START";
-    private static final String END = "// README-SNIPPET-END";
-    private static final Path SOURCE = Path.of("dhamana-sdk", "src", "test", "java", "io", "dhamana",
-            "ReadmeExampleTest.java");
+    private static final Path README = Path.of("README.md");
+    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: (\\S+) -->");
+
+    @Test
+    void everyJavaBlockIsASourceFileThatCompiles() throws IOException {
+        Path root = projectRoot();
+        Map<String, List<String>> blocks = markedBlocks(Files.readAllLines(root.resolve(README)));
+        assertThat(blocks).as("marked Java blocks in the README").containsKeys(
+                "dhamana-sdk/src/test/java/io/dhamana/readme/Quickstart.java",
+                "dhamana-sdk/src/test/java/io/dhamana/readme/PostgresQuickstart.java",
+                "dhamana-sdk/src/test/java/io/dhamana/readme/DsqlQuickstart.java",
+                "dhamana-sdk/src/test/java/io/dhamana/readme/MetricsQuickstart.java");
+        for (Map.Entry<String, List<String>> e : blocks.entrySet()) {
+            List<String> source = Files.readAllLines(root.resolve(e.getKey()), StandardCharsets.UTF_8);
+            assertThat(source.get(0)).as(e.getKey()).startsWith("package ");
+            List<String> withoutPackage = source.subList(source.get(1).isBlank() ? 2 : 1, source.size());
+            assertThat(e.getValue()).as("README block of " + e.getKey()).containsExactlyElementsOf(withoutPackage);
+        }
+        long javaBlocks = Files.readAllLines(root.resolve(README)).stream().filter(l -> l.strip().equals("```java"))
+                .count();
+        assertThat(blocks).as("every ```java block of the README is marked").hasSize((int) javaBlocks);
+    }
+
+    /** The engine quickstart sells two tickets and audits clean, every time it runs (each run has its own engine). */
+    @Test
+    void theQuickstartSellsTwoTicketsAndAuditsClean() {
+        for (int run = 1; run <= 3; run++) {
+            assertThat(printedBy(() -> Quickstart.main(new String[0]))).as("run " + run).containsExactly(
+                    "2 tickets, 4998 left",
+                    "capacity=5096 remaining=5094 held=0 sold=2 | oversold=0 doubleBookedSeats=0 doubleSoldTickets=0 "
+                            + "negativeBuckets=0 stockDrift=0 seatStateMismatches=0 ledgerDrift=0 allowanceDrift=0 "
+                            + "capViolations=0 moneyImbalance=0 unbalancedOps=0 escrowDrift=0 | "
+                            + "Σhold=2 = outstanding 2 + released 0 + refunded 0 | CLEAN");
+        }
+    }
+
+    /** The metrics block prints what the registry counted, by outcome (a timer's order is the registry's). */
+    @Test
+    void theMetricsQuickstartPrintsEachOutcome() {
+        for (int run = 1; run <= 2; run++) {
+            assertThat(printedBy(() -> MetricsQuickstart.main(new String[0]))).as("run " + run)
+                    .containsExactlyInAnyOrder("committed: 1 call(s) on engine", "sold-out: 1 call(s) on engine");
+        }
+    }
 
     /**
-     * The snippet returns early when the hold is refused, so only what it printed tells whether it sold: both lines
-     * and nothing else, the audit recomputed from committed rows. (Surefire runs this module's tests one at a time,
-     * so nothing else writes to System.out meanwhile.)
+     * The PostgreSQL quickstart against a database that persists: the first run creates the schema and the event,
+     * and later runs find them, sell two more tickets to a new fan, and are never refused by the per-buyer cap.
      */
     @Test
-    void theReadmeSnippetSellsTwoTicketsAndAuditsClean() {
-        assertThat(printedBy(ReadmeExampleTest::readmeSnippet)).containsExactly(
-                "2 tickets, 4998 left",
-                "capacity=5096 remaining=5094 held=0 sold=2 | oversold=0 doubleBookedSeats=0 doubleSoldTickets=0 "
-                        + "negativeBuckets=0 stockDrift=0 seatStateMismatches=0 ledgerDrift=0 allowanceDrift=0 "
-                        + "capViolations=0 moneyImbalance=0 unbalancedOps=0 escrowDrift=0 | "
-                        + "Σhold=2 = outstanding 2 + released 0 + refunded 0 | CLEAN");
-    }
-
-    @Test
-    void theSnippetIsTheReadmesFirstJavaBlockUnderUseIt() throws IOException {
-        Path root = projectRoot();
-        List<String> snippet = betweenMarkers(Files.readAllLines(root.resolve(SOURCE), StandardCharsets.UTF_8));
-        // The try block's closing brace must sit after the END marker here, so the snippet can return early and the
-        // try-with-resources still compile; the README's block ends with that brace, so it is added back.
-        List<String> expected = new ArrayList<>(snippet);
-        expected.add("}");
-        List<String> readme = firstJavaBlockUnderUseIt(Files.readAllLines(root.resolve("README.md"),
-                StandardCharsets.UTF_8));
-        assertThat(readme).containsExactlyElementsOf(expected);
-    }
-
-    private static void readmeSnippet() {
-        // README-SNIPPET-START
-        try (TicketingClient client = TicketingClient.builder().build()) {     // in-process engine, no server
-            EventId show = EventId.of("eras-london");
-            SectionId floor = SectionId.of("floor");
-            client.createEvent(EventSpec.builder(show)
-                    .perBuyerCap(4).resaleCapPercent(110)
-                    .generalAdmission("floor", 5_000, 64, 15_000)              // 5,000 units over 64 buckets, $150
-                    .reservedSeating("balcony", SeatMap.grid(8, 12), 25_000)   // 96 named seats, $250
-                    .build());
-
-            BuyerId fan = BuyerId.of("fan-1");
-            client.verifyFan(show, fan, URI.create("https://verify.example/fan-1"));
-
-            Outcome<Hold> held = client.hold(HoldRequest.units(show, floor, fan, 2));
-            if (held instanceof Outcome.Rejected<Hold> no) {
-                System.out.println("refused: " + no.rejection().message());  // sold out, not verified, cap...
-                return;
-            }
-            List<Ticket> tickets = client.confirm(held.value().id()).value();
-            System.out.println(tickets.size() + " tickets, " + client.unitsLeft(show, floor) + " left");
-            System.out.println(client.audit().summary());                      // recomputed from committed rows
-            // README-SNIPPET-END
+    void thePostgresQuickstartRunsAgainAndAgainOnOneDatabase() {
+        PostgresServer.freshSchema("dhamana"); // a new user's empty database; the snippet uses the default schema
+        PostgresServer.Endpoint db = PostgresServer.endpoint();
+        for (int n = 1; n <= 3; n++) {
+            List<String> printed = printedBy(() -> PostgresQuickstart.run(db.jdbcUrl(), db.user(), db.password()));
+            assertThat(printed).as("run " + n).hasSize(2);
+            assertThat(printed.get(0)).isEqualTo("2 tickets, " + (5_000 - 2 * n) + " left");
+            assertThat(printed.get(1)).contains("sold=" + 2 * n + " ").contains("oversold=0").endsWith("| CLEAN");
         }
+        PostgresServer.freshSchema("dhamana");
+    }
+
+    /** The versions the README tells a user to add are the ones this build compiles and tests against. */
+    @Test
+    void theReadmesDependencyVersionsAreTheBuildsOwn() throws IOException {
+        Path root = projectRoot();
+        String pom = Files.readString(root.resolve("pom.xml"));
+        String readme = Files.readString(root.resolve(README));
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("postgresql", property(pom, "postgresql.version"));
+        expected.put("HikariCP", property(pom, "hikaricp.version"));
+        expected.put("slf4j-simple", property(pom, "slf4j.version"));
+        expected.put("micrometer-core", property(pom, "micrometer.version"));
+        expected.put("dsql", property(pom, "awssdk.version"));
+        expected.put("dhamana-sdk", Pattern.compile("<artifactId>dhamana-parent</artifactId>\\s*<version>([^<]+)<")
+                .matcher(pom).results().findFirst().orElseThrow().group(1));
+        Matcher m = Pattern.compile("<artifactId>([^<]+)</artifactId>\\s*<version>([^<]+)</version>").matcher(readme);
+        Map<String, String> named = new LinkedHashMap<>();
+        while (m.find()) {
+            named.put(m.group(1), m.group(2));
+        }
+        assertThat(named).containsAllEntriesOf(expected);
+    }
+
+    private static String property(String pom, String name) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(pom);
+        assertThat(m.find()).as(name + " in pom.xml").isTrue();
+        return m.group(1);
     }
 
     private static List<String> printedBy(Runnable body) {
@@ -90,52 +130,33 @@ class ReadmeExampleTest {
         return bytes.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
-    /** The lines strictly between the markers, less their common indentation. */
-    private static List<String> betweenMarkers(List<String> source) {
-        int start = indexOfTrimmed(source, START, 0);
-        int end = indexOfTrimmed(source, END, start + 1);
-        assertThat(start).as("start marker").isNotNegative();
-        assertThat(end).as("end marker after the start marker").isGreaterThan(start);
-        List<String> lines = source.subList(start + 1, end);
-        int indent = lines.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList();
-    }
-
-    /** The first ```java block after "## Use it", before the next second-level heading. */
-    private static List<String> firstJavaBlockUnderUseIt(List<String> readme) {
-        int section = readme.indexOf("## Use it");
-        assertThat(section).as("the README's \"## Use it\" section").isNotNegative();
-        int open = -1;
-        for (int i = section + 1; i < readme.size() && open < 0; i++) {
-            String line = readme.get(i);
-            assertThat(line).as("a ```java block inside \"## Use it\"").doesNotStartWith("## ");
-            if (line.strip().equals("```java")) {
-                open = i;
+    /** Each ```java block right after a snippet marker line, by the path the marker names. */
+    private static Map<String, List<String>> markedBlocks(List<String> readme) {
+        Map<String, List<String>> blocks = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < readme.size(); i++) {
+            Matcher m = SNIPPET.matcher(readme.get(i).strip());
+            if (!m.matches()) {
+                continue;
             }
-        }
-        assertThat(open).as("a ```java block inside \"## Use it\"").isNotNegative();
-        int close = indexOfTrimmed(readme, "```", open + 1);
-        assertThat(close).as("the block's closing fence").isGreaterThan(open);
-        return readme.subList(open + 1, close).stream().map(l -> l.isBlank() ? "" : l).toList();
-    }
-
-    private static int indexOfTrimmed(List<String> lines, String wanted, int from) {
-        for (int i = from; i < lines.size(); i++) {
-            if (lines.get(i).strip().equals(wanted)) {
-                return i;
+            assertThat(readme.get(i + 1).strip()).as("the line after " + readme.get(i)).isEqualTo("```java");
+            List<String> lines = new ArrayList<>();
+            int j = i + 2;
+            for (; j < readme.size() && !readme.get(j).strip().equals("```"); j++) {
+                lines.add(readme.get(j));
             }
+            assertThat(j).as("the closing fence of " + m.group(1)).isLessThan(readme.size());
+            blocks.put(m.group(1), lines);
         }
-        return -1;
+        return blocks;
     }
 
     /** The project root, holding README.md: the working directory or one of its parents (Surefire uses the module). */
     private static Path projectRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isRegularFile(dir.resolve(SOURCE))) {
+            if (Files.isRegularFile(dir.resolve(README)) && Files.isRegularFile(dir.resolve("dhamana-sdk/pom.xml"))) {
                 return dir;
             }
         }
-        throw new AssertionError("no README.md with " + SOURCE + " beside it above " + Path.of("").toAbsolutePath());
+        throw new AssertionError("no README.md beside dhamana-sdk above " + Path.of("").toAbsolutePath());
     }
 }

@@ -75,6 +75,11 @@ final class DsqlDialect implements SqlDialect {
         return "CREATE TABLE IF NOT EXISTS " + schema + "." + table.name() + " (\n" + table.body().indent(2) + ")";
     }
 
+    @Override
+    public String createIndexSql(String schema, SchemaDdl.Index index) {
+        return indexDdl(schema, index);
+    }
+
     /** The {@code CREATE INDEX ASYNC} statement for {@code index}; the index name is never schema-qualified. */
     static String indexDdl(String schema, SchemaDdl.Index index) {
         return "CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX ASYNC IF NOT EXISTS " + index.name() + " ON "

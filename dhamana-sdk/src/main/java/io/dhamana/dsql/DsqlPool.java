@@ -32,7 +32,8 @@ final class DsqlPool implements Closeable {
      * Starts a pool over {@code connections}. Does not wait for a first connection: an endpoint whose Region is
      * unreachable at start must not stop a multi-Region store from starting on the others.
      */
-    static DsqlPool open(String name, DataSource connections, int size, Duration connectionTimeout) {
+    static DsqlPool open(String name, DataSource connections, int size, Duration connectionTimeout,
+                         Object meterRegistry) {
         HikariConfig config;
         try {
             config = new HikariConfig();
@@ -49,6 +50,9 @@ final class DsqlPool implements Closeable {
         config.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setInitializationFailTimeout(-1);
+        if (meterRegistry != null) {
+            config.setMetricRegistry(meterRegistry); // HikariCP's Micrometer tracker
+        }
         return new DsqlPool(new HikariDataSource(config));
     }
 

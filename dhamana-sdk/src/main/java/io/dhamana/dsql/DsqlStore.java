@@ -2,11 +2,13 @@ package io.dhamana.dsql;
 
 import io.dhamana.ConflictException;
 import io.dhamana.InvalidRequestException;
+import io.dhamana.SchemaMode;
 import io.dhamana.StoreException;
 import io.dhamana.internal.Checks;
 import io.dhamana.jdbc.internal.JdbcStore;
 import io.dhamana.jdbc.internal.Pause;
 import io.dhamana.jdbc.internal.SchemaInstaller;
+import io.dhamana.jdbc.internal.SchemaScript;
 import io.dhamana.jdbc.internal.Sql;
 import io.dhamana.jdbc.internal.SqlErrors;
 import io.dhamana.spi.KeyStrategy;
@@ -91,6 +93,33 @@ public final class DsqlStore implements TicketStore {
         this.description = description;
         this.owned = owned;
         this.pools = pools;
+    }
+
+    /**
+     * The SQL that installs this SDK's schema on Aurora DSQL under {@code schema}: the statements the store runs in
+     * {@link SchemaMode#CREATE}, in order, one DDL statement per transaction as DSQL requires (for the default
+     * schema it is the {@code META-INF/dhamana/schema/dsql.sql} resource of the SDK jar). Each
+     * {@code CREATE INDEX ASYNC} returns a job id; the store waits for each job ({@code CALL sys.wait_for_job(id)})
+     * before the next statement, and so must a migration tool before the last statement, which records the schema
+     * version that {@link SchemaMode#VALIDATE} checks.
+     *
+     * @param schema the schema name: {@code [a-z_][a-z0-9_]*}
+     * @return the script
+     * @throws InvalidRequestException if {@code schema} is not such a name
+     */
+    public static String schemaSql(String schema) {
+        Checks.notNull("schema", schema);
+        String checked;
+        try {
+            checked = Sql.checkIdentifier(schema);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("schema", e.getMessage());
+        }
+        return SchemaScript.render(new DsqlDialect(), checked, "Dhamana schema version " + SchemaScript.version()
+                + " for Aurora DSQL, schema " + checked + ".\nThe statements DsqlStore runs with SchemaMode.CREATE,"
+                + " one per transaction. Each CREATE INDEX ASYNC\nreturns a job id: wait for it with"
+                + " CALL sys.wait_for_job('<id>') before going on.\nThen build the store with SchemaMode.VALIDATE."
+                + " Printed by DsqlStore.schemaSql(\"" + checked + "\").");
     }
 
     /** A builder; give it {@link Builder#endpoint(String, String)}s or {@link Builder#dataSource(String, DataSource)}s. */
@@ -390,6 +419,47 @@ public final class DsqlStore implements TicketStore {
             return this;
         }
 
+        // ---------------------------------------------------------------- schema ownership and pool metrics
+
+        private SchemaMode schemaMode;
+        private Object meterRegistry; // a MeterRegistry; typed loosely so Micrometer stays optional
+
+        /**
+         * What {@link #build()} does with the schema: create it when missing ({@link SchemaMode#CREATE}, the
+         * default), only check that it is installed at the version this SDK needs ({@link SchemaMode#VALIDATE}, for a
+         * schema your migration tool applies from {@link DsqlStore#schemaSql(String)}), or nothing
+         * ({@link SchemaMode#NONE}). When set, it takes the place of {@link #installSchema(boolean)}.
+         *
+         * @param mode the mode
+         * @return this builder
+         * @throws InvalidRequestException if {@code mode} is null
+         */
+        public Builder schemaMode(SchemaMode mode) {
+            this.schemaMode = Checks.notNull("schemaMode", mode);
+            return this;
+        }
+
+        /**
+         * Publishes the metrics of the pools the store builds (with {@link #endpoint(String, String)}) to this
+         * Micrometer registry, through HikariCP's own tracker ({@code hikaricp.connections.*}, tagged with each
+         * pool's name {@code dhamana-dsql-N-region}). Needs {@code io.micrometer:micrometer-core}.
+         *
+         * @param registry a {@code io.micrometer.core.instrument.MeterRegistry}
+         * @return this builder
+         * @throws InvalidRequestException if {@code registry} is null
+         */
+        @SuppressWarnings("exports")
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = Checks.notNull("meterRegistry", registry);
+            return this;
+        }
+
+        private SchemaMode effectiveSchemaMode() {
+            return schemaMode != null ? schemaMode : installSchema ? SchemaMode.CREATE : SchemaMode.VALIDATE;
+        }
+
+        // ---------------------------------------------------------------- end of schema ownership and pool metrics
+
         /** For tests only: how physical connections are opened (production: pgjdbc's driver). */
         Builder connectionOpener(ConnectionOpener opener) {
             this.opener = Checks.notNull("opener", opener);
@@ -414,10 +484,11 @@ public final class DsqlStore implements TicketStore {
                 throw new InvalidRequestException("dataSource", "must not be combined with endpoint(...)");
             }
             if (!dataSources.isEmpty() && (user != null || credentials != null || maxPoolSize != null
-                    || tokenExpiry != null || connectionTimeout != null)) {
+                    || tokenExpiry != null || connectionTimeout != null || meterRegistry != null)) {
                 throw new InvalidRequestException(user != null ? "user" : credentials != null ? "credentialsProvider"
                         : maxPoolSize != null ? "maxPoolSize" : tokenExpiry != null ? "tokenExpiry"
-                        : "connectionTimeout", "applies only with endpoint(...); configure your DataSource instead");
+                        : connectionTimeout != null ? "connectionTimeout" : "meterRegistry",
+                        "applies only with endpoint(...); configure your DataSource instead");
             }
             List<String> regions = new ArrayList<>(hosts.isEmpty() ? dataSources.keySet() : hosts.keySet());
             DsqlRouting route = routing == null ? DsqlRouting.home(regions.get(0)) : routing;
@@ -478,7 +549,8 @@ public final class DsqlStore implements TicketStore {
                 String host = e.getValue();
                 DsqlConnectionFactory connections = new DsqlConnectionFactory(host, role,
                         DsqlTokens.forEndpoint(host, region, role, signer, expiry), open, directTls);
-                DsqlPool pool = DsqlPool.open("dhamana-dsql-" + id + "-" + region, connections, size, wait);
+                DsqlPool pool = DsqlPool.open("dhamana-dsql-" + id + "-" + region, connections, size, wait,
+                        meterRegistry);
                 owned.add(pool);
                 pools.add(pool);
                 endpoints.add(new EndpointRouter.Endpoint(region, host, pool.dataSource()));
@@ -502,7 +574,9 @@ public final class DsqlStore implements TicketStore {
         private String ensureSchema(EndpointRouter router, DsqlDialect dialect, Sql sql) {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return shortVersion(SchemaInstaller.ensure(router, dialect, sql, installSchema));
+                    return shortVersion(SchemaInstaller.ensure(router, dialect, sql, effectiveSchemaMode(),
+                            "DsqlStore.schemaSql(\"" + sql.schema() + "\"), or the META-INF/dhamana/schema/dsql.sql"
+                                    + " resource for the schema dhamana"));
                 } catch (ConflictException e) {
                     if (attempt >= INSTALL_ATTEMPTS) {
                         throw e;

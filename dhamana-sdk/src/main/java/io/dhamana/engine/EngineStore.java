@@ -33,12 +33,20 @@ public final class EngineStore implements TicketStore {
         this.engine = new Engine(clock, expectedHolds);
     }
 
-    /** A store on the system clock. */
+    /**
+     * A store on the system clock.
+     *
+     * @return a new, empty store
+     */
     public static EngineStore create() {
         return new EngineStore(Clock.systemUTC(), 0);
     }
 
-    /** A builder, to set the clock hold expiry is judged by. */
+    /**
+     * A builder, to set the clock hold expiry is judged by.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -87,12 +95,20 @@ public final class EngineStore implements TicketStore {
         return "in-process OCC engine (snapshot isolation)";
     }
 
-    /** Transactions committed so far. */
+    /**
+     * Transactions committed so far.
+     *
+     * @return transactions committed so far
+     */
     public long commits() {
         return engine.commits();
     }
 
-    /** Commits lost to a write conflict so far. */
+    /**
+     * Commits lost to a write conflict so far.
+     *
+     * @return transactions that lost a conflict so far
+     */
     public long conflicts() {
         return engine.conflicts();
     }
@@ -114,7 +130,12 @@ public final class EngineStore implements TicketStore {
 
         private Builder() {}
 
-        /** The store's clock: hold creation and expiry are judged by it. Default UTC system clock. */
+        /**
+         * The store's clock: hold creation and expiry are judged by it. Default UTC system clock.
+         *
+         * @param clock the clock that judges hold expiry
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Checks.notNull("clock", clock);
             return this;
@@ -125,12 +146,18 @@ public final class EngineStore implements TicketStore {
          * with every hold start that big, so a large drop does not spend its time rehashing them. Costs memory up
          * front (about 16 bytes per expected hold) and makes full scans (audits) of a small store slower. Default
          * 0: start small and grow.
+         *
+         * @param holds about how many holds the store will keep; at least 1
+         * @return this builder
          */
         public Builder expectedHolds(long holds) {
             this.expectedHolds = Checks.range("expectedHolds", holds, 0, 1L << 28);
             return this;
         }
 
+        /** Builds an empty store.
+
+@return the store */
         public EngineStore build() {
             return new EngineStore(clock, expectedHolds);
         }

@@ -50,6 +50,17 @@ final class Catalog {
         return Optional.ofNullable(cache.get(id));
     }
 
+    /** Callers waiting now for a place on a bucket of any section this client has used. */
+    int admissionWaiters() {
+        int waiting = 0;
+        for (EventInfo info : cache.values()) {
+            for (SectionState s : info.sections().values()) {
+                waiting += s.admissionWaiters();
+            }
+        }
+        return waiting;
+    }
+
     EventInfo require(EventId id) {
         return find(id).orElseThrow(() -> new NotFoundException("event", id.value()));
     }

@@ -2,6 +2,7 @@ package io.dhamana.internal;
 
 import io.dhamana.AuditReport;
 import io.dhamana.BuyerId;
+import io.dhamana.ClientActivity;
 import io.dhamana.ClientConfig;
 import io.dhamana.Event;
 import io.dhamana.EventId;
@@ -54,6 +55,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -73,6 +75,7 @@ public final class DefaultTicketingClient implements TicketingClient {
     private final HoldCombiner combiner;
     private final ScheduledExecutorService sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongAdder holdsOutstanding = new LongAdder();
 
     public DefaultTicketingClient(ClientConfig config) {
         this.config = config;
@@ -86,6 +89,7 @@ public final class DefaultTicketingClient implements TicketingClient {
                     + " woken; holds run one transaction each", config.name(), config.store().description());
         }
         this.combiner = combines ? new HoldCombiner(loop, config) : null;
+        loop.listener().onClientStarted(this); // before the sweeper's first call, so listeners see every call
         if (config.expirySweepInterval().isZero()) {
             this.sweeper = null;
         } else {
@@ -274,7 +278,21 @@ public final class DefaultTicketingClient implements TicketingClient {
     // ------------------------------------------------------------------ primary sale
 
     @Override
+    public ClientActivity activity() {
+        return new ClientActivity(catalog.admissionWaiters(), Math.max(0, holdsOutstanding.intValue()));
+    }
+
+    @Override
     public Outcome<Hold> hold(HoldRequest request) {
+        holdsOutstanding.increment();
+        try {
+            return holdNow(request);
+        } finally {
+            holdsOutstanding.decrement();
+        }
+    }
+
+    private Outcome<Hold> holdNow(HoldRequest request) {
         Checks.notNull("request", request);
         ensureOpen();
         HoldId id = request.holdId().orElseGet(() -> HoldId.of(keys.next()));
@@ -574,6 +592,7 @@ public final class DefaultTicketingClient implements TicketingClient {
         if (config.ownsStore()) {
             config.store().close();
         }
+        loop.listener().onClientClosed(this);
         LOG.info("Dhamana client '{}' closed", config.name());
     }
 

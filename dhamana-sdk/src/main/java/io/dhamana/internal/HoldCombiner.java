@@ -186,6 +186,7 @@ final class HoldCombiner implements AutoCloseable {
         List<HoldRecipes.BatchMember> members = batch.stream()
                 .map(b -> new HoldRecipes.BatchMember(b.id, b.buyer, b.units, b.ttl, b.mayBeDone)).toList();
         boolean interrupted = Thread.interrupted();
+        listener.onCombinedHolds(batch.size());
         List<Outcome<Hold>> outcomes;
         Map<Integer, RuntimeException> failures = new HashMap<>();
         try {

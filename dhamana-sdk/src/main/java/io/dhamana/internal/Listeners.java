@@ -5,6 +5,7 @@ import io.dhamana.DhamanaException;
 import io.dhamana.Operation;
 import io.dhamana.OperationListener;
 import io.dhamana.Rejection;
+import io.dhamana.TicketingClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,21 @@ final class Listeners implements OperationListener {
                 LOG.warn("operation listener {} threw; ignoring", l.getClass().getName(), e);
             }
         }
+    }
+
+    @Override
+    public void onClientStarted(TicketingClient client) {
+        each(l -> l.onClientStarted(client));
+    }
+
+    @Override
+    public void onClientClosed(TicketingClient client) {
+        each(l -> l.onClientClosed(client));
+    }
+
+    @Override
+    public void onCombinedHolds(int holds) {
+        each(l -> l.onCombinedHolds(holds));
     }
 
     @Override

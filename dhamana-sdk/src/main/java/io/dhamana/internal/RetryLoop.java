@@ -50,6 +50,7 @@ public final class RetryLoop {
     private final Ticker ticker;
     private final Sleeper sleeper;
     private final Optional<RandomGenerator> fixedRandom;
+    private final String storeKind;
 
     public RetryLoop(TicketStore store, RetryPolicy policy, OperationListener listener, Ticker ticker,
                      Sleeper sleeper, Optional<RandomGenerator> fixedRandom) {
@@ -59,14 +60,36 @@ public final class RetryLoop {
         this.ticker = ticker;
         this.sleeper = sleeper;
         this.fixedRandom = fixedRandom;
+        this.storeKind = OutcomeNames.storeKind(store);
     }
 
     public OperationListener listener() {
         return listener;
     }
 
-    /** Runs a call; {@code key} may be null for reads. */
+    /** Runs a call; {@code key} may be null for reads. Records it in a flight recording when one is running. */
     public <T> T run(Operation op, OperationKey key, TxMode mode, Attempt<T> work) {
+        CallEvent call = new CallEvent();
+        if (!call.isEnabled()) {
+            return attempts(op, key, mode, work, null);
+        }
+        call.begin();
+        call.operation = op.label();
+        call.store = storeKind;
+        try {
+            T result = attempts(op, key, mode, work, call);
+            call.outcome = result instanceof Outcome.Rejected<?> r ? OutcomeNames.of(r.rejection())
+                    : OutcomeNames.COMMITTED;
+            return result;
+        } catch (RuntimeException | Error e) {
+            call.outcome = OutcomeNames.ofFailure(e);
+            throw e;
+        } finally {
+            call.commit();
+        }
+    }
+
+    private <T> T attempts(Operation op, OperationKey key, TxMode mode, Attempt<T> work, CallEvent call) {
         long start = ticker.read();
         long deadline = start + policy.deadline().toNanos();
         List<Throwable> earlier = null;
@@ -79,8 +102,13 @@ public final class RetryLoop {
             if (hooks != null) {
                 hooks.beforeAttempt(attempt);
             }
+            AttemptEvent recorded = call == null ? null : attemptEvent(op, call, attempt);
             try {
                 T result = store.inTransaction(mode, tx -> work.run(tx, current));
+                if (recorded != null) {
+                    recorded.result = result instanceof Outcome.Rejected<?> r ? OutcomeNames.of(r.rejection())
+                            : OutcomeNames.COMMITTED;
+                }
                 long latency = ticker.read() - start;
                 if (result instanceof Outcome.Rejected<?> rejected) {
                     listener.onRejected(op, rejected.rejection(), attempt, latency);
@@ -90,6 +118,10 @@ public final class RetryLoop {
                 return result;
             } catch (ConflictException e) {
                 listener.onConflict(op, attempt, e);
+                if (call != null) {
+                    call.conflicts++;
+                    recorded.result = OutcomeNames.CONFLICT;
+                }
                 retryable = e;
             } catch (StoreException e) {
                 if (!(e.isTransient() && policy.retryTransientFailures())) {
@@ -105,6 +137,12 @@ public final class RetryLoop {
                 listener.onFailure(op, e, attempt, ticker.read() - start);
                 throw e;
             } finally {
+                if (recorded != null) {
+                    if (recorded.result == null) {
+                        recorded.result = OutcomeNames.FAILURE; // an exception other than a conflict
+                    }
+                    recorded.commit();
+                }
                 if (hooks != null) {
                     hooks.afterAttempt(attempt);
                 }
@@ -127,6 +165,9 @@ public final class RetryLoop {
                 earlier.add(retryable);
             }
             listener.onRetry(op, attempt + 1, delay, retryable);
+            if (call != null) {
+                call.retries++;
+            }
             try {
                 sleeper.sleep(delay);
             } catch (InterruptedException ie) {
@@ -135,6 +176,16 @@ public final class RetryLoop {
                         op.label() + " was interrupted while backing off", ie));
             }
         }
+    }
+
+    private AttemptEvent attemptEvent(Operation op, CallEvent call, int attempt) {
+        call.attempts = attempt;
+        AttemptEvent e = new AttemptEvent();
+        e.begin();
+        e.operation = call.operation;
+        e.attempt = attempt;
+        e.store = storeKind;
+        return e;
     }
 
     private RuntimeException fail(Operation op, OperationKey key, int attempts, long start, List<Throwable> earlier,

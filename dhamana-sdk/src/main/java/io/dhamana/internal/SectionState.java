@@ -155,6 +155,18 @@ public final class SectionState {
         return preferred;
     }
 
+    /** Callers waiting now for a place on one of this section's buckets. */
+    int admissionWaiters() {
+        BucketGate[] g = admission;
+        int waiting = 0;
+        if (g != null) {
+            for (BucketGate gate : g) {
+                waiting += gate.sleeping();
+            }
+        }
+        return waiting;
+    }
+
     /** Gives back a place taken with {@link #admit}. */
     public void exit(int bucket) {
         leave(bucket);

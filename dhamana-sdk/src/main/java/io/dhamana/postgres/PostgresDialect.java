@@ -102,6 +102,11 @@ final class PostgresDialect implements SqlDialect {
         }
     }
 
+    @Override
+    public String createIndexSql(String schema, SchemaDdl.Index index) {
+        return indexDdl(schema, index);
+    }
+
     static String indexDdl(String schema, SchemaDdl.Index index) {
         return "CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + index.name() + " ON "
                 + schema + "." + index.table() + " (" + index.columns() + ")"

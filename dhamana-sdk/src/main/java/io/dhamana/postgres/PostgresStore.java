@@ -1,10 +1,12 @@
 package io.dhamana.postgres;
 
 import io.dhamana.InvalidRequestException;
+import io.dhamana.SchemaMode;
 import io.dhamana.StoreException;
 import io.dhamana.internal.Checks;
 import io.dhamana.jdbc.internal.JdbcStore;
 import io.dhamana.jdbc.internal.SchemaInstaller;
+import io.dhamana.jdbc.internal.SchemaScript;
 import io.dhamana.jdbc.internal.Sql;
 import io.dhamana.jdbc.internal.SqlErrors;
 import io.dhamana.spi.KeyStrategy;
@@ -64,7 +66,39 @@ public final class PostgresStore implements TicketStore {
         this.ownedPool = ownedPool;
     }
 
-    /** A builder; set either {@link Builder#jdbcUrl(String)} or {@link Builder#dataSource(DataSource)}. */
+    /**
+     * The SQL that installs this SDK's schema on PostgreSQL under {@code schema}: the statements the store runs in
+     * {@link SchemaMode#CREATE}, in order, each ending with a semicolon, ready for a migration tool (for the default
+     * schema it is the {@code META-INF/dhamana/schema/postgresql.sql} resource of the SDK jar). Its last statement
+     * records the schema version that {@link SchemaMode#VALIDATE} checks.
+     *
+     * @param schema the schema name: {@code [a-z_][a-z0-9_]*}
+     * @return the script
+     * @throws InvalidRequestException if {@code schema} is not such a name
+     */
+    public static String schemaSql(String schema) {
+        String checked = checkedSchema(schema);
+        return SchemaScript.render(new PostgresDialect(PostgresIsolation.SERIALIZABLE, true), checked,
+                "Dhamana schema version " + SchemaScript.version() + " for PostgreSQL 13 or newer, schema " + checked
+                        + ".\nThe statements PostgresStore runs with SchemaMode.CREATE: apply them with your"
+                        + " migration tool,\nthen build the store with SchemaMode.VALIDATE. Printed by"
+                        + " PostgresStore.schemaSql(\"" + checked + "\").");
+    }
+
+    private static String checkedSchema(String schema) {
+        Checks.notNull("schema", schema);
+        try {
+            return Sql.checkIdentifier(schema);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("schema", e.getMessage());
+        }
+    }
+
+    /**
+     * A builder; set either {@link Builder#jdbcUrl(String)} or {@link Builder#dataSource(DataSource)}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -143,6 +177,9 @@ public final class PostgresStore implements TicketStore {
          * Connect with this URL ({@code jdbc:postgresql://host:5432/database}); the store builds a HikariCP pool
          * and closes it on {@link PostgresStore#close()}. Needs pgjdbc and HikariCP on the class path. Prefer
          * {@link #password(String)} over a password inside the URL.
+         *
+         * @param url the JDBC URL
+         * @return this builder
          */
         public Builder jdbcUrl(String url) {
             Checks.notNull("jdbcUrl", url);
@@ -188,13 +225,23 @@ public final class PostgresStore implements TicketStore {
             }
         }
 
-        /** The role to connect as, with {@link #jdbcUrl(String)}. */
+        /**
+         * The role to connect as, with {@link #jdbcUrl(String)}.
+         *
+         * @param user the role
+         * @return this builder
+         */
         public Builder user(String user) {
             this.user = Checks.text("user", user, 63);
             return this;
         }
 
-        /** The role's password, with {@link #jdbcUrl(String)}. Never logged or shown. */
+        /**
+         * The role's password, with {@link #jdbcUrl(String)}. Never logged or shown.
+         *
+         * @param password the password
+         * @return this builder
+         */
         public Builder password(String password) {
             this.password = Checks.notNull("password", password);
             return this;
@@ -203,19 +250,32 @@ public final class PostgresStore implements TicketStore {
         /**
          * Use the caller's data source (any pool) instead of building one; the store never closes it. Each
          * transaction then sets its own isolation level, leaving the connection's session settings as they were.
+         *
+         * @param dataSource the data source
+         * @return this builder
          */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Checks.notNull("dataSource", dataSource);
             return this;
         }
 
-        /** The isolation level; default {@link PostgresIsolation#SERIALIZABLE}. */
+        /**
+         * The isolation level; default {@link PostgresIsolation#SERIALIZABLE}.
+         *
+         * @param isolation the isolation level
+         * @return this builder
+         */
         public Builder isolation(PostgresIsolation isolation) {
             this.isolation = Checks.notNull("isolation", isolation);
             return this;
         }
 
-        /** The schema holding the store's tables: a lower-case identifier; default {@code dhamana}. */
+        /**
+         * The schema holding the store's tables: a lower-case identifier; default {@code dhamana}.
+         *
+         * @param schema the schema name: {@code [a-z_][a-z0-9_]*}
+         * @return this builder
+         */
         public Builder schema(String schema) {
             Checks.notNull("schema", schema);
             try {
@@ -226,7 +286,12 @@ public final class PostgresStore implements TicketStore {
             return this;
         }
 
-        /** The most connections of the pool the store builds (with {@link #jdbcUrl(String)}); default 16. */
+        /**
+         * The most connections of the pool the store builds (with {@link #jdbcUrl(String)}); default 16.
+         *
+         * @param connections the most connections, 1 to 1,000
+         * @return this builder
+         */
         public Builder maxPoolSize(int connections) {
             this.maxPoolSize = Checks.range("maxPoolSize", connections, 1, 1_000);
             return this;
@@ -235,6 +300,9 @@ public final class PostgresStore implements TicketStore {
         /**
          * How long a transaction waits for a connection of the pool the store builds (with {@link #jdbcUrl}) before
          * failing with a transient {@link StoreException}; default 10 seconds.
+         *
+         * @param timeout the longest wait, 250 ms to 10 minutes
+         * @return this builder
          */
         public Builder connectionTimeout(Duration timeout) {
             this.connectionTimeout = Checks.duration("connectionTimeout", timeout, Duration.ofMillis(250),
@@ -246,15 +314,61 @@ public final class PostgresStore implements TicketStore {
          * Whether {@link #build()} creates the schema when it is missing (default true). Installing needs the right
          * to create the schema and its tables; an installed schema is recognised without any DDL. With false, the
          * build only checks that the schema is installed.
+         *
+         * @param install true to install a missing schema
+         * @return this builder
          */
         public Builder installSchema(boolean install) {
             this.installSchema = install;
             return this;
         }
 
+        // ---------------------------------------------------------------- schema ownership and pool metrics
+
+        private SchemaMode schemaMode;
+        private Object meterRegistry; // a MeterRegistry; typed loosely so Micrometer stays optional
+
+        /**
+         * What {@link #build()} does with the schema: create it when missing ({@link SchemaMode#CREATE}, the
+         * default), only check that it is installed at the version this SDK needs ({@link SchemaMode#VALIDATE}, for a
+         * schema your migration tool applies from {@link PostgresStore#schemaSql(String)}), or nothing
+         * ({@link SchemaMode#NONE}). When set, it takes the place of {@link #installSchema(boolean)}.
+         *
+         * @param mode the mode
+         * @return this builder
+         * @throws InvalidRequestException if {@code mode} is null
+         */
+        public Builder schemaMode(SchemaMode mode) {
+            this.schemaMode = Checks.notNull("schemaMode", mode);
+            return this;
+        }
+
+        /**
+         * Publishes the metrics of the pool the store builds (with {@link #jdbcUrl(String)}) to this Micrometer
+         * registry, through HikariCP's own tracker ({@code hikaricp.connections.*}, tagged with the pool's name
+         * {@code dhamana-postgres-N}), beside the client's {@code dhamana.*} meters. Needs
+         * {@code io.micrometer:micrometer-core}.
+         *
+         * @param registry a {@code io.micrometer.core.instrument.MeterRegistry}
+         * @return this builder
+         * @throws InvalidRequestException if {@code registry} is null
+         */
+        @SuppressWarnings("exports")
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = Checks.notNull("meterRegistry", registry);
+            return this;
+        }
+
+        private SchemaMode effectiveSchemaMode() {
+            return schemaMode != null ? schemaMode : installSchema ? SchemaMode.CREATE : SchemaMode.VALIDATE;
+        }
+
+        // ---------------------------------------------------------------- end of schema ownership and pool metrics
+
         /**
          * Connects, installs or checks the schema, and returns the store.
          *
+         * @return the store, connected and with its schema in place
          * @throws InvalidRequestException if neither or both of a URL and a data source were given, or pool
          *                                 settings were combined with a data source
          * @throws StoreException          if the database cannot be reached (transient) or the schema is missing
@@ -269,11 +383,12 @@ public final class PostgresStore implements TicketStore {
                 throw new InvalidRequestException("dataSource", "must not be combined with jdbcUrl");
             }
             if (dataSource != null && (user != null || password != null || maxPoolSize != null
-                    || connectionTimeout != null)) {
+                    || connectionTimeout != null || meterRegistry != null)) {
                 throw new InvalidRequestException(user != null ? "user" : password != null ? "password"
-                        : maxPoolSize != null ? "maxPoolSize" : "connectionTimeout",
-                        "applies only with jdbcUrl; configure your DataSource instead");
+                        : maxPoolSize != null ? "maxPoolSize" : connectionTimeout != null ? "connectionTimeout"
+                        : "meterRegistry", "applies only with jdbcUrl; configure your DataSource instead");
             }
+            SchemaMode mode = effectiveSchemaMode();
             Sql sql = new Sql(schema);
             boolean owned = dataSource == null;
             DataSource ds;
@@ -287,7 +402,7 @@ public final class PostgresStore implements TicketStore {
                 HikariPool hikari = HikariPool.open(poolName, secrets.url(), user,
                         password != null ? password : secrets.password(), secrets.sslPassword(),
                         maxPoolSize == null ? 16 : maxPoolSize, isolation,
-                        connectionTimeout == null ? Duration.ofSeconds(10) : connectionTimeout);
+                        connectionTimeout == null ? Duration.ofSeconds(10) : connectionTimeout, meterRegistry);
                 ds = hikari.dataSource();
                 pool = Optional.of(hikari);
             } else {
@@ -297,7 +412,9 @@ public final class PostgresStore implements TicketStore {
             PostgresDialect dialect = new PostgresDialect(isolation, owned);
             String serverVersion;
             try {
-                serverVersion = SchemaInstaller.ensure(ds, dialect, sql, installSchema);
+                serverVersion = SchemaInstaller.ensure(ds, dialect, sql, mode, "PostgresStore.schemaSql(\""
+                        + schema + "\"), or the META-INF/dhamana/schema/postgresql.sql resource for the schema"
+                        + " dhamana");
             } catch (RuntimeException e) {
                 pool.ifPresent(PostgresStore::closeQuietly);
                 throw e;
@@ -371,7 +488,8 @@ public final class PostgresStore implements TicketStore {
         }
 
         static HikariPool open(String name, String url, String user, String password, String sslPassword,
-                               int size, PostgresIsolation isolation, Duration connectionTimeout) {
+                               int size, PostgresIsolation isolation, Duration connectionTimeout,
+                               Object meterRegistry) {
             com.zaxxer.hikari.HikariConfig config;
             try {
                 config = new com.zaxxer.hikari.HikariConfig();
@@ -407,6 +525,9 @@ public final class PostgresStore implements TicketStore {
             config.addDataSourceProperty("ApplicationName", "dhamana");
             // Keep row values ("Failing row contains ...") out of driver messages: they may hold entry codes.
             config.addDataSourceProperty("logServerErrorDetail", "false");
+            if (meterRegistry != null) {
+                config.setMetricRegistry(meterRegistry); // HikariCP's Micrometer tracker
+            }
             try {
                 return new HikariPool(new com.zaxxer.hikari.HikariDataSource(config));
             } catch (RuntimeException e) {

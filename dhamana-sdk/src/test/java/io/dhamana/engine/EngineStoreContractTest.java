@@ -2,7 +2,7 @@ package io.dhamana.engine;
 
 import io.dhamana.contract.TicketStoreContract;
 import io.dhamana.spi.TicketStore;
-import io.dhamana.testkit.MutableClock;
+import io.dhamana.testkit.time.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 
 import java.time.Duration;

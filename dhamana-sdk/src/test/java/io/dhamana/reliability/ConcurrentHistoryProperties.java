@@ -21,7 +21,7 @@ import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
 import io.dhamana.reliability.History.Kind;
 import io.dhamana.reliability.History.Op;
-import io.dhamana.testkit.MutableClock;
+import io.dhamana.testkit.time.MutableClock;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

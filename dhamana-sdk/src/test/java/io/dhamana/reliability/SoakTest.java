@@ -10,7 +10,7 @@ import io.dhamana.postgres.PostgresStore;
 import io.dhamana.spi.TicketStore;
 import io.dhamana.testkit.BackendKiller;
 import io.dhamana.testkit.ChaosStore;
-import io.dhamana.testkit.MutableClock;
+import io.dhamana.testkit.time.MutableClock;
 import io.dhamana.testkit.PostgresServer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

@@ -9,7 +9,7 @@ import io.dhamana.Section;
 import io.dhamana.TicketState;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
-import io.dhamana.testkit.MutableClock;
+import io.dhamana.testkit.time.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.dhamana.jdbc.internal;
 
+import io.dhamana.SchemaMode;
 import io.dhamana.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,16 +45,22 @@ public final class SchemaInstaller {
     private SchemaInstaller() {}
 
     /**
-     * Makes sure the schema is installed, installing it if {@code install}.
+     * Makes sure the schema is installed, installing it in {@link SchemaMode#CREATE}, only checking it in
+     * {@link SchemaMode#VALIDATE}, and looking at nothing but the server's version in {@link SchemaMode#NONE}.
      *
+     * @param scriptHint how to print the schema script, for the message when it is missing or older
      * @return the server's version as the driver reports it, for descriptions
-     * @throws StoreException if the server cannot be reached (transient), or the schema is missing and
-     *                        {@code install} is false, or installing failed (permanent)
+     * @throws StoreException if the server cannot be reached (transient), or the schema is missing or older and
+     *                        may not be installed, or installing failed (permanent)
      */
-    public static String ensure(DataSource dataSource, SqlDialect dialect, Sql sql, boolean install) {
+    public static String ensure(DataSource dataSource, SqlDialect dialect, Sql sql, SchemaMode mode,
+                                String scriptHint) {
         String schema = sql.schema();
         try (Connection c = dataSource.getConnection()) {
             String version = c.getMetaData().getDatabaseProductVersion();
+            if (mode == SchemaMode.NONE) {
+                return version;
+            }
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(true);
             try {
@@ -65,10 +72,15 @@ public final class SchemaInstaller {
                     }
                     return version;
                 }
-                if (!install) {
-                    throw new StoreException(false, null, "schema " + schema + " is not installed (or is older than"
-                            + " version " + SchemaDdl.VERSION + "); build the store with installSchema(true) once, as"
-                            + " a role allowed to create it", null);
+                if (mode == SchemaMode.VALIDATE) {
+                    String found = installed.isPresent()
+                            ? "is at version " + installed.getAsInt() + ", older than the version "
+                                    + SchemaDdl.VERSION + " this SDK needs"
+                            : "is not installed (no " + schema + ".schema_version row)";
+                    throw new StoreException(false, null, "schema " + schema + " " + found + "; apply the schema"
+                            + " script (" + scriptHint + ") with your migration tool, or build the store once with"
+                            + " schemaMode(SchemaMode.CREATE), or installSchema(true), as a role allowed to create"
+                            + " it", null);
                 }
                 install(c, dialect, schema);
             } finally {
@@ -95,23 +107,20 @@ public final class SchemaInstaller {
             }
             LOG.info("installing the Dhamana schema {} (version {})", schema, SchemaDdl.VERSION);
             boolean racing = !dialect.hasAdvisoryLocks();
-            if (!schemaExists(c, schema)) {
-                // Only when missing: CREATE SCHEMA IF NOT EXISTS still demands CREATE on the database.
-                step(racing, "create schema " + schema, () -> execute(c, "CREATE SCHEMA IF NOT EXISTS " + schema));
-            }
-            for (SchemaDdl.Table t : SchemaDdl.TABLES) {
-                step(racing, "create table " + t.name(), () -> execute(c, dialect.createTable(schema, t)));
-            }
-            for (SchemaDdl.Index i : SchemaDdl.INDEXES) {
-                step(racing, "create index " + i.name(), () -> dialect.createIndex(c, schema, i));
-            }
-            // The version row goes in last: its presence means every table and index above exists.
-            step(racing, "record schema version", () -> {
-                try (PreparedStatement ps = c.prepareStatement(statements(schema).get("record schema version"))) {
-                    ps.setInt(1, SchemaDdl.VERSION);
-                    ps.executeUpdate();
+            // The shipped script's statements, in its order; the version row is its last, so its presence means
+            // every table and index before it exists.
+            for (SchemaScript.Statement s : SchemaScript.statements(dialect, schema)) {
+                switch (s.kind()) {
+                    case SCHEMA -> {
+                        if (!schemaExists(c, schema)) {
+                            // Only when missing: CREATE SCHEMA IF NOT EXISTS still demands CREATE on the database.
+                            step(racing, s.name(), () -> execute(c, s.sql()));
+                        }
+                    }
+                    case INDEX -> step(racing, s.name(), () -> dialect.createIndex(c, schema, s.index()));
+                    case TABLE, VERSION -> step(racing, s.name(), () -> execute(c, s.sql()));
                 }
-            });
+            }
         } finally {
             if (dialect.hasAdvisoryLocks()) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
@@ -177,8 +186,7 @@ public final class SchemaInstaller {
      */
     public static Map<String, String> statements(String schema) {
         return Map.of(
-                "record schema version", "INSERT INTO " + schema + ".schema_version (version, installed_at)"
-                        + " VALUES (?, now()) ON CONFLICT (version) DO NOTHING",
+                "record schema version", SchemaScript.versionRow(schema),
                 "installed version", "SELECT MAX(version) FROM " + schema + ".schema_version",
                 "schema exists", "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?");
     }

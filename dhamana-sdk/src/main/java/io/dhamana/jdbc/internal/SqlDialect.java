@@ -35,6 +35,9 @@ public interface SqlDialect {
     /** {@code CREATE TABLE IF NOT EXISTS} for {@code table}, with storage options only where the backend has them. */
     String createTable(String schema, SchemaDdl.Table table);
 
+    /** The statement that creates {@code index} if absent, as {@link #createIndex} sends it. */
+    String createIndexSql(String schema, SchemaDdl.Index index);
+
     /**
      * Creates {@code index} if absent and returns once it is usable (a backend that builds indexes in the
      * background waits for the build here). Runs in autocommit mode, one DDL statement per transaction.

@@ -1,4 +1,4 @@
-package io.dhamana.testkit;
+package io.dhamana.testkit.time;
 
 import java.time.Clock;
 import java.time.Duration;
