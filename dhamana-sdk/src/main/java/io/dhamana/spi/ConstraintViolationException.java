@@ -8,14 +8,24 @@ import io.dhamana.DhamanaException;
  */
 public class ConstraintViolationException extends DhamanaException {
     private static final long serialVersionUID = 1L;
+    /** Which constraint refused the write. */
     private final Constraint constraint;
 
+    /**
+     * @param constraint which constraint refused the write
+     * @param message    what was refused, without row values
+     * @param cause      the store's own exception, or null
+     */
     public ConstraintViolationException(Constraint constraint, String message, Throwable cause) {
         super(message, cause);
         this.constraint = constraint;
     }
 
-    /** Which constraint refused the write. */
+    /**
+     * Which constraint refused the write.
+     *
+     * @return the constraint
+     */
     public Constraint constraint() {
         return constraint;
     }

@@ -18,7 +18,12 @@ import java.util.Optional;
 public record HoldRow(HoldId id, EventId event, SectionId section, Optional<SeatId> seat, BuyerId buyer, int units,
                       int bucket, HoldStatus status, Instant createdAt, Instant expiresAt, long unitPriceMinor) {
 
-    /** The same row in another status. */
+    /**
+     * The same row in another status.
+     *
+     * @param newStatus the status
+     * @return the row with that status
+     */
     public HoldRow withStatus(HoldStatus newStatus) {
         return new HoldRow(id, event, section, seat, buyer, units, bucket, newStatus, createdAt, expiresAt,
                 unitPriceMinor);

@@ -24,18 +24,33 @@ public interface StoreTransaction {
     /**
      * The store's clock, as this transaction sees it: on a JDBC store the server's transaction time, read with the
      * transaction's first round. Hold expiry is judged by this clock, never the client's.
+     *
+     * @return the store's time for this transaction
      */
     Instant now();
 
-    /** A new round of reads. */
+    /**
+     * A new round of reads.
+     *
+     * @return a round to name reads on; {@link Reads#fetch()} sends it
+     */
     Reads reads();
 
-    /** The transaction's writes. */
+    /**
+     * The transaction's writes.
+     *
+     * @return where the writes are named
+     */
     Writes writes();
 
     /**
      * Every row of a table, of one event or (empty) of all events, read in this transaction's snapshot; for the audit
      * and for tests, in read-only transactions. A large table is streamed, not held in memory.
+     *
+     * @param <R> the row type
+     * @param table the table
+     * @param event one event, or empty for all
+     * @param sink receives each row
      */
     <R> void scan(Table<R> table, Optional<EventId> event, Consumer<? super R> sink);
 }

@@ -8,6 +8,11 @@ package io.dhamana.spi;
  */
 @FunctionalInterface
 public interface TransactionWork<T> {
-    /** Does the work inside {@code tx}. */
+    /**
+     * Does the work inside {@code tx}.
+     *
+     * @param tx the transaction
+     * @return what the work produces
+     */
     T run(StoreTransaction tx);
 }
