@@ -1,5 +1,6 @@
 package io.dhamana.internal;
 
+import io.dhamana.testkit.ForwardingStore;
 import io.dhamana.BuyerId;
 import io.dhamana.ConflictException;
 import io.dhamana.EventId;
@@ -9,8 +10,6 @@ import io.dhamana.RetryPolicy;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
-import io.dhamana.spi.KeyStrategy;
-import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
 import jdk.jfr.Recording;
@@ -31,31 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FlightRecorderEventsTest {
 
     /** The engine, losing the next N writing transactions to a conflict. */
-    private static final class LosingStore implements TicketStore {
-        final EngineStore engine = EngineStore.create();
+    private static final class LosingStore extends ForwardingStore {
         final AtomicInteger toLose = new AtomicInteger();
+
+        LosingStore() {
+            super(EngineStore.create());
+        }
 
         @Override
         public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
             if (mode == TxMode.READ_WRITE && toLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new ConflictException("40001", "lost to a rival (test)", null);
             }
-            return engine.inTransaction(mode, work);
-        }
-
-        @Override
-        public KeyStrategy keyStrategy() {
-            return engine.keyStrategy();
-        }
-
-        @Override
-        public String description() {
-            return engine.description();
-        }
-
-        @Override
-        public void close() {
-            engine.close();
+            return super.inTransaction(mode, work);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dhamana.micrometer;
 
+import io.dhamana.testkit.ForwardingStore;
 import io.dhamana.BuyerId;
 import io.dhamana.ConflictException;
 import io.dhamana.EventId;
@@ -14,8 +15,6 @@ import io.dhamana.RetryPolicy;
 import io.dhamana.SectionId;
 import io.dhamana.TicketingClient;
 import io.dhamana.engine.EngineStore;
-import io.dhamana.spi.KeyStrategy;
-import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,11 +48,14 @@ class DhamanaMetricsTest {
      * reach the engine, and stop the next writing transaction at its start until let go. It also claims combining
      * pays, so the client combines holds on it as it would on PostgreSQL.
      */
-    private static final class Switchboard implements TicketStore {
-        final EngineStore engine = EngineStore.create();
+    private static final class Switchboard extends ForwardingStore {
         final AtomicInteger conflictsToThrow = new AtomicInteger();
         volatile CountDownLatch gate;
         final CountDownLatch atGate = new CountDownLatch(1);
+
+        Switchboard() {
+            super(EngineStore.create()); // combining pays through a decorator, as it would on PostgreSQL
+        }
 
         @Override
         public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
@@ -72,27 +74,7 @@ class DhamanaMetricsTest {
                     }
                 }
             }
-            return engine.inTransaction(mode, work);
-        }
-
-        @Override
-        public KeyStrategy keyStrategy() {
-            return engine.keyStrategy();
-        }
-
-        @Override
-        public boolean combiningPays() {
-            return true;
-        }
-
-        @Override
-        public String description() {
-            return engine.description();
-        }
-
-        @Override
-        public void close() {
-            engine.close();
+            return super.inTransaction(mode, work);
         }
     }
 

@@ -20,6 +20,7 @@ import io.dhamana.dsql.DsqlStore;
 import io.dhamana.postgres.PostgresIsolation;
 import io.dhamana.postgres.PostgresStore;
 import io.dhamana.spi.TicketStore;
+import io.dhamana.testkit.ForwardingStore;
 import io.dhamana.testkit.PostgresServer;
 import io.dhamana.testkit.net.LatencyProxy;
 import org.junit.jupiter.api.Named;
@@ -140,30 +141,17 @@ class RoundTripsTest {
     }
 
     /** A store over a caller's pool, closing both. */
-    private record ClosingBoth(DsqlStore store, HikariDataSource pool) implements TicketStore {
-        @Override
-        public <T> T inTransaction(io.dhamana.spi.TxMode mode, io.dhamana.spi.TransactionWork<T> work) {
-            return store.inTransaction(mode, work);
-        }
+    private static final class ClosingBoth extends ForwardingStore {
+        private final HikariDataSource pool;
 
-        @Override
-        public io.dhamana.spi.KeyStrategy keyStrategy() {
-            return store.keyStrategy();
-        }
-
-        @Override
-        public boolean combiningPays() {
-            return store.combiningPays();
-        }
-
-        @Override
-        public String description() {
-            return store.description();
+        ClosingBoth(DsqlStore store, HikariDataSource pool) {
+            super(store);
+            this.pool = pool;
         }
 
         @Override
         public void close() {
-            store.close();
+            super.close();
             pool.close();
         }
     }

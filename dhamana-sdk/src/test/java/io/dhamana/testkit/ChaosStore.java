@@ -2,7 +2,6 @@ package io.dhamana.testkit;
 
 import io.dhamana.ConflictException;
 import io.dhamana.StoreException;
-import io.dhamana.spi.KeyStrategy;
 import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
@@ -18,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * run with the same seed injects the same faults in the same places. {@link FaultyStore} queues faults one by one
  * instead; this one is for long random runs.
  */
-public final class ChaosStore implements TicketStore {
-    private final TicketStore delegate;
+public final class ChaosStore extends ForwardingStore {
     private final long seed;
     private final int perMille;
     private final ThreadLocal<SplittableRandom> random;
@@ -31,7 +29,7 @@ public final class ChaosStore implements TicketStore {
      * @param perMille how many writing transactions in a thousand fail, split evenly over the three kinds
      */
     public ChaosStore(TicketStore delegate, long seed, int perMille) {
-        this.delegate = delegate;
+        super(delegate);
         this.seed = seed;
         this.perMille = perMille;
         this.random = ThreadLocal.withInitial(
@@ -41,15 +39,15 @@ public final class ChaosStore implements TicketStore {
     @Override
     public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
         if (mode == TxMode.READ_ONLY || perMille == 0) {
-            return delegate.inTransaction(mode, work);
+            return delegate().inTransaction(mode, work);
         }
         int dice = random.get().nextInt(1_000 * 3);
         if (dice >= perMille * 3) {
-            return delegate.inTransaction(mode, work);
+            return delegate().inTransaction(mode, work);
         }
         switch (dice % 3) {
             case 0 -> {
-                delegate.inTransaction(mode, tx -> {
+                delegate().inTransaction(mode, tx -> {
                     work.run(tx);
                     tx.markRollbackOnly();
                     return null;
@@ -58,7 +56,7 @@ public final class ChaosStore implements TicketStore {
                 throw new ConflictException("40001", "injected conflict", null);
             }
             case 1 -> {
-                delegate.inTransaction(mode, tx -> {
+                delegate().inTransaction(mode, tx -> {
                     work.run(tx);
                     tx.markRollbackOnly();
                     return null;
@@ -67,7 +65,7 @@ public final class ChaosStore implements TicketStore {
                 throw new StoreException(true, "08006", "injected: connection lost before commit", null);
             }
             default -> {
-                delegate.inTransaction(mode, work);
+                delegate().inTransaction(mode, work);
                 lostAfterCommit.incrementAndGet();
                 throw new StoreException(true, "08006", "injected: connection lost during commit; whether the"
                         + " transaction committed is unknown", null);
@@ -86,18 +84,10 @@ public final class ChaosStore implements TicketStore {
                 + lostAfterCommit.get() + " lost after commit";
     }
 
-    @Override
-    public KeyStrategy keyStrategy() {
-        return delegate.keyStrategy();
-    }
 
     @Override
     public String description() {
-        return delegate.description() + " with injected faults (" + perMille + "‰)";
+        return delegate().description() + " with injected faults (" + perMille + "‰)";
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

@@ -2,7 +2,6 @@ package io.dhamana.testkit;
 
 import io.dhamana.ConflictException;
 import io.dhamana.StoreException;
-import io.dhamana.spi.KeyStrategy;
 import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rolled back), a lost connection before commit (nothing committed), or a lost acknowledgement after a real commit
  * (the work is done but the caller hears a failure). Used to test retry policy and idempotency on any store.
  */
-public final class FaultyStore implements TicketStore {
+public final class FaultyStore extends ForwardingStore {
 
     /** What happens to one transaction. */
     public enum Fault {
@@ -30,12 +29,11 @@ public final class FaultyStore implements TicketStore {
         PERMANENT
     }
 
-    private final TicketStore delegate;
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final AtomicInteger transactions = new AtomicInteger();
 
     public FaultyStore(TicketStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Queues faults for the next read-write transactions, in order. */
@@ -58,21 +56,21 @@ public final class FaultyStore implements TicketStore {
     @Override
     public <T> T inTransaction(TxMode mode, TransactionWork<T> work) {
         if (mode == TxMode.READ_ONLY) {
-            return delegate.inTransaction(mode, work);
+            return delegate().inTransaction(mode, work);
         }
         transactions.incrementAndGet();
         Fault fault = take();
         if (fault == null) {
-            return delegate.inTransaction(mode, work);
+            return delegate().inTransaction(mode, work);
         }
         switch (fault) {
             case PERMANENT:
                 throw new StoreException(false, "0A000", "injected permanent failure", null);
             case LOST_AFTER_COMMIT:
-                delegate.inTransaction(mode, work);
+                delegate().inTransaction(mode, work);
                 throw new StoreException(true, "08006", "injected: connection lost after commit", null);
             default:
-                delegate.inTransaction(mode, tx -> {
+                delegate().inTransaction(mode, tx -> {
                     work.run(tx);
                     tx.markRollbackOnly();
                     return null;
@@ -83,18 +81,10 @@ public final class FaultyStore implements TicketStore {
         }
     }
 
-    @Override
-    public KeyStrategy keyStrategy() {
-        return delegate.keyStrategy();
-    }
 
     @Override
     public String description() {
-        return "faulty " + delegate.description();
+        return "faulty " + delegate().description();
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

@@ -1,6 +1,5 @@
 package io.dhamana.testkit;
 
-import io.dhamana.spi.KeyStrategy;
 import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
@@ -14,14 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #open()}: a test can hold one caller inside its transaction while others line up behind it (for example
  * to make the client combine their holds), without relying on timing.
  */
-public final class GatedStore implements TicketStore {
-    private final TicketStore delegate;
+public final class GatedStore extends ForwardingStore {
     private final AtomicBoolean armed = new AtomicBoolean();
     private final CountDownLatch gate = new CountDownLatch(1);
     private final CountDownLatch entered = new CountDownLatch(1);
 
     public GatedStore(TicketStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** The next writing transaction will wait at its start. */
@@ -49,21 +47,13 @@ public final class GatedStore implements TicketStore {
                 Thread.currentThread().interrupt();
             }
         }
-        return delegate.inTransaction(mode, work);
+        return delegate().inTransaction(mode, work);
     }
 
-    @Override
-    public KeyStrategy keyStrategy() {
-        return delegate.keyStrategy();
-    }
 
     @Override
     public String description() {
-        return "gated " + delegate.description();
+        return "gated " + delegate().description();
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

@@ -1,6 +1,5 @@
 package io.dhamana.testkit;
 
-import io.dhamana.spi.KeyStrategy;
 import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
@@ -12,12 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  * Wraps a store so every read-write transaction takes at least {@code delay}, like one on a remote database: long
  * enough that concurrent callers really overlap, whatever else the machine is doing.
  */
-public final class SlowStore implements TicketStore {
-    private final TicketStore delegate;
+public final class SlowStore extends ForwardingStore {
     private final long delayNanos;
 
     public SlowStore(TicketStore delegate, Duration delay) {
-        this.delegate = delegate;
+        super(delegate);
         this.delayNanos = delay.toNanos();
     }
 
@@ -30,21 +28,13 @@ public final class SlowStore implements TicketStore {
                 LockSupport.parkNanos(left);
             }
         }
-        return delegate.inTransaction(mode, work);
+        return delegate().inTransaction(mode, work);
     }
 
-    @Override
-    public KeyStrategy keyStrategy() {
-        return delegate.keyStrategy();
-    }
 
     @Override
     public String description() {
-        return "slow " + delegate.description();
+        return "slow " + delegate().description();
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }
