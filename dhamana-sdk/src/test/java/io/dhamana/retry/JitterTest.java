@@ -84,6 +84,16 @@ class JitterTest {
         assertThat(p.delayNanos(3, 18 * MS, HIGHEST)).isEqualTo(50 * MS);
     }
 
+    /** With a zero base, a previous delay above a third of the largest long made the draw's bound overflow. */
+    @Test
+    void decorrelatedJitterAfterAHugePreviousDelayStaysWithinTheCap() {
+        RetryPolicy p = RetryPolicy.builder().backoff(Duration.ZERO, Duration.ofMillis(50)).jitter(Jitter.DECORRELATED)
+                .build();
+        assertThat(p.delayNanos(1, Long.MAX_VALUE, new SplittableRandom(0))).isBetween(0L, 50 * MS);
+        assertThat(p.delayNanos(1, Long.MAX_VALUE / 3 + 1, HIGHEST)).isEqualTo(50 * MS);
+        assertThat(p.delayNanos(1, Long.MAX_VALUE, LOWEST)).isZero();
+    }
+
     @Test
     void aZeroBaseRetriesImmediately() {
         RetryPolicy p = RetryPolicy.builder().backoff(Duration.ZERO, Duration.ZERO).build();
