@@ -1,5 +1,7 @@
 package io.dhamana;
 
+import io.dhamana.internal.Checks;
+
 import java.util.List;
 
 /**
@@ -38,7 +40,30 @@ public record AuditReport(long capacity, long remaining, long heldUnits, long so
                           long unitsHeldEver, long unitsReleased, long unitsRefunded,
                           List<SectionAudit> sections, List<SeatClaims> contestedSeats) {
 
+    /**
+     * @throws InvalidRequestException if a count is negative (only {@code remaining}, which negative buckets pull
+     *                                 down, and {@code moneyImbalanceMinor}, a signed sum, may be), or a list is null
+     */
     public AuditReport {
+        Checks.notNegative("capacity", capacity);
+        Checks.notNegative("heldUnits", heldUnits);
+        Checks.notNegative("soldUnits", soldUnits);
+        Checks.notNegative("oversoldUnits", oversoldUnits);
+        Checks.notNegative("doubleBookedSeats", doubleBookedSeats);
+        Checks.notNegative("doubleSoldTickets", doubleSoldTickets);
+        Checks.notNegative("negativeBuckets", negativeBuckets);
+        Checks.notNegative("stockDrift", stockDrift);
+        Checks.notNegative("seatStateMismatches", seatStateMismatches);
+        Checks.notNegative("ledgerDrift", ledgerDrift);
+        Checks.notNegative("allowanceDrift", allowanceDrift);
+        Checks.notNegative("capViolations", capViolations);
+        Checks.notNegative("unbalancedOperations", unbalancedOperations);
+        Checks.notNegative("escrowDrift", escrowDrift);
+        Checks.notNegative("unitsHeldEver", unitsHeldEver);
+        Checks.notNegative("unitsReleased", unitsReleased);
+        Checks.notNegative("unitsRefunded", unitsRefunded);
+        Checks.notNull("sections", sections);
+        Checks.notNull("contestedSeats", contestedSeats);
         sections = List.copyOf(sections);
         contestedSeats = List.copyOf(contestedSeats);
     }
@@ -50,7 +75,20 @@ public record AuditReport(long capacity, long remaining, long heldUnits, long so
      */
     public record SectionAudit(EventId event, SectionId section, SectionKind kind, long capacity, long remaining,
                                long heldUnits, long soldUnits, long oversoldUnits, long negativeBuckets,
-                               long stockDrift) {}
+                               long stockDrift) {
+        /** @throws InvalidRequestException if a value is null or a count negative ({@code remaining} may be) */
+        public SectionAudit {
+            Checks.notNull("event", event);
+            Checks.notNull("section", section);
+            Checks.notNull("kind", kind);
+            Checks.notNegative("capacity", capacity);
+            Checks.notNegative("heldUnits", heldUnits);
+            Checks.notNegative("soldUnits", soldUnits);
+            Checks.notNegative("oversoldUnits", oversoldUnits);
+            Checks.notNegative("negativeBuckets", negativeBuckets);
+            Checks.notNegative("stockDrift", stockDrift);
+        }
+    }
 
     /**
      * A seat with more than one live claim.
@@ -58,7 +96,16 @@ public record AuditReport(long capacity, long remaining, long heldUnits, long so
      * @param claimants the buyers holding or owning it, one entry per claim
      */
     public record SeatClaims(EventId event, SectionId section, SeatId seat, List<BuyerId> claimants) {
+        /** @throws InvalidRequestException if a value is null or fewer than two claimants are named */
         public SeatClaims {
+            Checks.notNull("event", event);
+            Checks.notNull("section", section);
+            Checks.notNull("seat", seat);
+            Checks.notNull("claimants", claimants);
+            if (claimants.size() < 2) {
+                throw new InvalidRequestException("claimants", "must name at least two claims, was "
+                        + claimants.size());
+            }
             claimants = List.copyOf(claimants);
         }
     }

@@ -15,14 +15,24 @@ import java.util.Optional;
  * @param sections     its sections, in the order they were declared
  */
 public record Event(EventId id, String name, int perBuyerCap, int resaleCapBps, List<Section> sections) {
+    /** @throws InvalidRequestException if a value is null or out of the range {@link EventSpec} allows */
     public Event {
         Checks.notNull("event id", id);
         Checks.notNull("name", name);
+        Checks.range("perBuyerCap", perBuyerCap, 1, Limits.MAX_PER_BUYER_CAP);
+        Checks.range("resaleCapBps", resaleCapBps, 0, Limits.MAX_RESALE_CAP_BPS);
+        Checks.notNull("sections", sections);
+        sections.forEach(s -> Checks.notNull("section", s));
         sections = List.copyOf(sections);
     }
 
-    /** The section with this id, if the event has one. */
+    /**
+     * The section with this id, if the event has one.
+     *
+     * @throws InvalidRequestException if {@code sectionId} is null
+     */
     public Optional<Section> section(SectionId sectionId) {
+        Checks.notNull("sectionId", sectionId);
         return sections.stream().filter(s -> s.id().equals(sectionId)).findFirst();
     }
 

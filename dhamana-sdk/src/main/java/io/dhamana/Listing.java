@@ -18,8 +18,14 @@ import java.util.Optional;
  */
 public record Listing(ListingId id, TicketId ticket, EventId event, BuyerId seller, long askMinor, long capMinor,
                       ListingState state, Optional<BuyerId> buyer) {
+    /** @throws InvalidRequestException if a value is null, or a price is out of the range a listing allows */
     public Listing {
         Checks.notNull("listing id", id);
+        Checks.notNull("ticket", ticket);
+        Checks.notNull("event", event);
+        Checks.notNull("seller", seller);
+        Checks.range("askMinor", askMinor, 1, Limits.MAX_PRICE_MINOR);
+        Checks.notNegative("capMinor", capMinor);
         Checks.notNull("state", state);
         Checks.notNull("buyer", buyer);
     }

@@ -1,5 +1,7 @@
 package io.dhamana;
 
+import io.dhamana.internal.Checks;
+
 import java.time.Instant;
 
 /**
@@ -20,6 +22,14 @@ public sealed interface Rejection {
      * section's buckets held (0 means sold out).
      */
     record SoldOut(EventId event, SectionId section, int requested, long unitsLeft) implements Rejection {
+        /** @throws InvalidRequestException if a value is null, or a count negative or beyond a hold's limit */
+        public SoldOut {
+            Checks.notNull("event", event);
+            Checks.notNull("section", section);
+            Checks.range("requested", requested, 1, Limits.MAX_UNITS_PER_HOLD);
+            Checks.range("unitsLeft", unitsLeft, 0, Limits.MAX_SECTION_CAPACITY);
+        }
+
         @Override
         public String message() {
             return unitsLeft == 0
@@ -62,6 +72,15 @@ public sealed interface Rejection {
 
     /** The buyer would exceed the per-buyer cap of the event (held and confirmed units both count). */
     record CapReached(EventId event, BuyerId buyer, int cap, int used, int requested) implements Rejection {
+        /** @throws InvalidRequestException if a value is null, or a count negative or beyond its limit */
+        public CapReached {
+            Checks.notNull("event", event);
+            Checks.notNull("buyer", buyer);
+            Checks.range("cap", cap, 1, Limits.MAX_PER_BUYER_CAP);
+            Checks.range("used", used, 0, Limits.MAX_PER_BUYER_CAP);
+            Checks.range("requested", requested, 1, Limits.MAX_UNITS_PER_HOLD);
+        }
+
         @Override
         public String message() {
             return "buyer " + buyer + " already has " + used + " of " + cap + " unit(s) allowed at " + event
@@ -89,6 +108,13 @@ public sealed interface Rejection {
 
     /** A resale ask above the event's cap (a percentage of face value); refused by the store's constraint. */
     record AskAboveCap(TicketId ticket, long askMinor, long capMinor) implements Rejection {
+        /** @throws InvalidRequestException if the ticket is null, or a price out of the range a listing allows */
+        public AskAboveCap {
+            Checks.notNull("ticket", ticket);
+            Checks.range("askMinor", askMinor, 1, Limits.MAX_PRICE_MINOR);
+            Checks.notNegative("capMinor", capMinor);
+        }
+
         @Override
         public String message() {
             return "ask " + askMinor + " for ticket " + ticket + " is above the resale cap of " + capMinor;

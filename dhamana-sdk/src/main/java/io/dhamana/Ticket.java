@@ -19,10 +19,17 @@ import java.util.Optional;
  */
 public record Ticket(TicketId id, EventId event, SectionId section, Optional<SeatId> seat, HoldId hold, BuyerId owner,
                      TicketState state, String code, long faceValueMinor) {
+    /** @throws InvalidRequestException if a value is null, or the face value is out of the range a price allows */
     public Ticket {
         Checks.notNull("ticket id", id);
+        Checks.notNull("event", event);
+        Checks.notNull("section", section);
         Checks.notNull("seat", seat);
+        Checks.notNull("hold", hold);
+        Checks.notNull("owner", owner);
         Checks.notNull("state", state);
+        Checks.notNull("code", code);
+        Checks.price("faceValueMinor", faceValueMinor);
     }
 
     /** Hides the entry code, which is a bearer credential. */

@@ -15,7 +15,13 @@ import java.net.URI;
  * @param cap      the most units this buyer may hold or own at the event
  */
 public record Verification(EventId event, BuyerId buyer, VerificationStatus status, URI evidence, int used, int cap) {
+    /** @throws InvalidRequestException if a value is null, or a count is negative or beyond the cap's limit */
     public Verification {
+        Checks.notNull("event", event);
+        Checks.notNull("buyer", buyer);
         Checks.notNull("status", status);
+        Checks.notNull("evidence", evidence);
+        Checks.range("used", used, 0, Limits.MAX_PER_BUYER_CAP);
+        Checks.range("cap", cap, 1, Limits.MAX_PER_BUYER_CAP);
     }
 }
