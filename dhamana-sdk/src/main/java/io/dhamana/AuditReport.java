@@ -22,7 +22,8 @@ import java.util.List;
  * @param seatStateMismatches  violation: seats whose state disagrees with the claims on them
  * @param ledgerDrift          violation: |Σhold - (outstanding + Σrelease + Σexpire + Σrefund)| over the operation
  *                             log
- * @param allowanceDrift       violation: |used - units the buyer holds or owns| summed over allowances
+ * @param allowanceDrift       violation: |used - units the buyer holds or owns or sold on resale before the sale
+ *                             settled| summed over allowances
  * @param capViolations        violation: buyers holding or owning more than the per-buyer cap
  * @param moneyImbalanceMinor  violation: the sum of every money leg (must be 0)
  * @param unbalancedOperations violation: operations whose money legs do not sum to zero

@@ -11,7 +11,8 @@ import java.net.URI;
  * @param buyer    the buyer
  * @param status   verified or revoked
  * @param evidence where the proof of verification lives
- * @param used     units held or owned now
+ * @param used     units held or owned now, plus tickets sold on resale whose sale has not settled (see
+ *                 {@link TicketingClient#buyListing})
  * @param cap      the most units this buyer may hold or own at the event
  */
 public record Verification(EventId event, BuyerId buyer, VerificationStatus status, URI evidence, int used, int cap) {

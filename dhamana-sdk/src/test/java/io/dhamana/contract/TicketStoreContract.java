@@ -29,6 +29,7 @@ import io.dhamana.Ticket;
 import io.dhamana.TicketId;
 import io.dhamana.TicketState;
 import io.dhamana.TicketingClient;
+import io.dhamana.Verification;
 import io.dhamana.VerificationStatus;
 import io.dhamana.spi.EventRow;
 import io.dhamana.spi.TicketStore;
@@ -746,6 +747,39 @@ public abstract class TicketStoreContract {
                 .isInstanceOf(Rejection.NotOwner.class);
         assertThat(client.withdrawListing(again.id(), seller).value().state()).isEqualTo(ListingState.WITHDRAWN);
         assertThat(client.findTicket(ticket.id())).get().extracting(Ticket::state).isEqualTo(TicketState.VALID);
+        cleanAudit();
+    }
+
+    /**
+     * A ticket sold on resale counts against its seller's cap until the sale settles, and against its buyer's from
+     * the purchase: a cancelled sale gives it back to a seller whose allowance still holds it.
+     */
+    @Test
+    void aTicketInEscrowCountsForSellerAndBuyerUntilTheSaleSettles() {
+        BuyerId seller = verified("seller");
+        BuyerId buyer = verified("buyer");
+        List<Ticket> tickets = client.confirm(client.hold(HoldRequest.units(show, FLOOR, seller, 4)).value().id())
+                .value();
+        Listing first = client.listForResale(ListingRequest.of(tickets.get(0).id(), seller, FLOOR_PRICE)).value();
+        client.buyListing(first.id(), buyer).value();
+        assertThat(client.verification(show, seller)).get().extracting(Verification::used).isEqualTo(4);
+        assertThat(client.verification(show, buyer)).get().extracting(Verification::used).isEqualTo(1);
+        assertThat(client.hold(HoldRequest.units(show, FLOOR, seller, 1)).rejectionIfAny()).get()
+                .isEqualTo(new Rejection.CapReached(show, seller, 4, 4, 1));
+        cleanAudit();
+
+        client.cancelSale(first.id()).value();
+        assertThat(client.findTicket(tickets.get(0).id())).get().extracting(Ticket::owner).isEqualTo(seller);
+        assertThat(client.verification(show, seller)).get().extracting(Verification::used).isEqualTo(4);
+        assertThat(client.verification(show, buyer)).get().extracting(Verification::used).isEqualTo(0);
+        cleanAudit();
+
+        Listing second = client.listForResale(ListingRequest.of(tickets.get(0).id(), seller, FLOOR_PRICE)).value();
+        client.buyListing(second.id(), buyer).value();
+        client.settle(second.id()).value();
+        assertThat(client.verification(show, seller)).get().extracting(Verification::used).isEqualTo(3);
+        assertThat(client.verification(show, buyer)).get().extracting(Verification::used).isEqualTo(1);
+        assertThat(client.hold(HoldRequest.units(show, FLOOR, seller, 1)).isOk()).isTrue();
         cleanAudit();
     }
 
