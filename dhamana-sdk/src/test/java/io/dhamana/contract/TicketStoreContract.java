@@ -35,6 +35,7 @@ import io.dhamana.spi.EventRow;
 import io.dhamana.spi.TicketStore;
 import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.StoreDump;
+import io.dhamana.testkit.Together;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -407,7 +407,7 @@ public abstract class TicketStoreContract {
                 return null;
             });
         }
-        runTogether(holdCalls, 8);
+        Together.run(holdCalls, 8);
         List<HoldId> holds = requests.stream().map(r -> r.holdId().orElseThrow()).toList();
         List<HoldId> confirmOrder = new ArrayList<>(holds);
         Collections.shuffle(confirmOrder, new Random(7));
@@ -489,7 +489,7 @@ public abstract class TicketStoreContract {
                 }
                 return null;
             });
-            runTogether(calls, calls.size());
+            Together.run(calls, calls.size());
         }
         // Every hold has lapsed by now (3.2 s passed, the longest lived 2.9 s): one last sweep takes what is left.
         while (client.expireHolds() > 0) {
@@ -593,7 +593,7 @@ public abstract class TicketStoreContract {
                 return null;
             });
         }
-        runTogether(calls, 8);
+        Together.run(calls, 8);
         assertThat(client.unitsLeft(lapse, ga)).isZero();
         passStoreTime(Duration.ofMillis(1_500));
 
@@ -609,7 +609,7 @@ public abstract class TicketStoreContract {
                     return null;
                 });
             }
-            runTogether(sweeps, 3);
+            Together.run(sweeps, 3);
         }
         long expiries = store().inTransaction(TxMode.READ_ONLY, tx -> {
             long[] n = new long[1];
@@ -816,38 +816,6 @@ public abstract class TicketStoreContract {
     // ------------------------------------------------------------------ concurrency
 
     @Test
-    void sixtyBuyersOnOneSeatFromTwoClientsLeaveExactlyOneOwner() throws Exception {
-        SeatId seat = SeatId.of("B-2");
-        List<BuyerId> buyers = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            buyers.add(verified("rush-" + i));
-        }
-        try (TicketingClient east = newClient("east"); TicketingClient west = newClient("west")) {
-            Set<BuyerId> winners = ConcurrentHashMap.newKeySet();
-            List<Callable<Void>> calls = new ArrayList<>();
-            for (int i = 0; i < buyers.size(); i++) {
-                TicketingClient region = i % 2 == 0 ? east : west;
-                BuyerId b = buyers.get(i);
-                calls.add(() -> {
-                    Outcome<Hold> o = region.hold(HoldRequest.seat(show, BALCONY, seat, b));
-                    if (o.isOk()) {
-                        region.confirm(o.value().id()).value();
-                        winners.add(b);
-                    } else {
-                        assertThat(o.rejectionIfAny()).get().isInstanceOf(Rejection.SeatTaken.class);
-                    }
-                    return null;
-                });
-            }
-            runTogether(calls, 60);
-            assertThat(winners).hasSize(1);
-        }
-        AuditReport audit = cleanAudit();
-        assertThat(audit.contestedSeats()).isEmpty();
-        assertThat(audit.soldUnits()).isEqualTo(1);
-    }
-
-    @Test
     void aThousandBuyersOnFortyUnitsFromTwoClientsSellExactlyForty() throws Exception {
         int buyers = 1_000;
         List<BuyerId> fans = new ArrayList<>();
@@ -870,7 +838,7 @@ public abstract class TicketStoreContract {
                     return null;
                 });
             }
-            runTogether(calls, 32);
+            Together.run(calls, 32);
         }
         assertThat(held.get()).isEqualTo(40);
         assertThat(client.unitsLeft(show, FLOOR)).isZero();
@@ -902,15 +870,10 @@ public abstract class TicketStoreContract {
                     return null;
                 });
             }
-            runTogether(calls, 20);
+            Together.run(calls, 20);
         }
         assertThat(bought.get()).isEqualTo(1);
         AuditReport audit = cleanAudit();
         assertThat(audit.doubleSoldTickets()).isZero();
-    }
-
-    /** Runs the calls on {@code threads} threads, released together, and rethrows the first failure. */
-    protected static void runTogether(List<Callable<Void>> calls, int threads) throws Exception {
-        io.dhamana.testkit.Together.run(calls, threads);
     }
 }

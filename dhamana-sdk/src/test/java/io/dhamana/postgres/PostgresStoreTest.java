@@ -31,6 +31,7 @@ import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.PostgresServer;
 import io.dhamana.testkit.StoreDump;
+import io.dhamana.testkit.Together;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -298,7 +299,7 @@ class PostgresStoreTest {
                     return null;
                 });
             }
-            PostgresStampedeTest.runTogether(rivals, 2);
+            Together.run(rivals, 2);
             assertThat(deadlocks.get()).isEqualTo(1);
             assertThat(unitsLeft(show)).isEqualTo(8); // the survivor took one from each bucket
         }
