@@ -1,5 +1,7 @@
 package io.dhamana;
 
+import io.dhamana.internal.Checks;
+
 import java.util.List;
 
 /**
@@ -20,7 +22,8 @@ import java.util.List;
  * @param seatStateMismatches  violation: seats whose state disagrees with the claims on them
  * @param ledgerDrift          violation: |Σhold - (outstanding + Σrelease + Σexpire + Σrefund)| over the operation
  *                             log
- * @param allowanceDrift       violation: |used - units the buyer holds or owns| summed over allowances
+ * @param allowanceDrift       violation: |used - units the buyer holds or owns or sold on resale before the sale
+ *                             settled| summed over allowances
  * @param capViolations        violation: buyers holding or owning more than the per-buyer cap
  * @param moneyImbalanceMinor  violation: the sum of every money leg (must be 0)
  * @param unbalancedOperations violation: operations whose money legs do not sum to zero
@@ -62,8 +65,28 @@ public record AuditReport(long capacity, long remaining, long heldUnits, long so
      * @param unitsRefunded Σrefund from the log
      * @param sections per-section figures
      * @param contestedSeats seats with more than one claim, with the claimants
+     * @throws InvalidRequestException if a count is negative (only {@code remaining}, which negative buckets pull
      */
     public AuditReport {
+        Checks.notNegative("capacity", capacity);
+        Checks.notNegative("heldUnits", heldUnits);
+        Checks.notNegative("soldUnits", soldUnits);
+        Checks.notNegative("oversoldUnits", oversoldUnits);
+        Checks.notNegative("doubleBookedSeats", doubleBookedSeats);
+        Checks.notNegative("doubleSoldTickets", doubleSoldTickets);
+        Checks.notNegative("negativeBuckets", negativeBuckets);
+        Checks.notNegative("stockDrift", stockDrift);
+        Checks.notNegative("seatStateMismatches", seatStateMismatches);
+        Checks.notNegative("ledgerDrift", ledgerDrift);
+        Checks.notNegative("allowanceDrift", allowanceDrift);
+        Checks.notNegative("capViolations", capViolations);
+        Checks.notNegative("unbalancedOperations", unbalancedOperations);
+        Checks.notNegative("escrowDrift", escrowDrift);
+        Checks.notNegative("unitsHeldEver", unitsHeldEver);
+        Checks.notNegative("unitsReleased", unitsReleased);
+        Checks.notNegative("unitsRefunded", unitsRefunded);
+        Checks.notNull("sections", sections);
+        Checks.notNull("contestedSeats", contestedSeats);
         sections = List.copyOf(sections);
         contestedSeats = List.copyOf(contestedSeats);
     }
@@ -75,7 +98,34 @@ public record AuditReport(long capacity, long remaining, long heldUnits, long so
      */
     public record SectionAudit(EventId event, SectionId section, SectionKind kind, long capacity, long remaining,
                                long heldUnits, long soldUnits, long oversoldUnits, long negativeBuckets,
-                               long stockDrift) {}
+                               long stockDrift) {
+        /**
+         * Checks the values.
+         *
+         * @param event           the event
+         * @param section         the section
+         * @param kind            general admission or reserved seating
+         * @param capacity        units the section was created with
+         * @param remaining       units left in its buckets (or seats available)
+         * @param heldUnits       units in holds still held
+         * @param soldUnits       units in tickets not refunded
+         * @param oversoldUnits   units held or sold beyond capacity (for seats: extra claims)
+         * @param negativeBuckets buckets below zero
+         * @param stockDrift      capacity minus remaining, held and sold: 0 when the stock reconciles
+         * @throws InvalidRequestException if a value is null or a count negative ({@code remaining} may be)
+         */
+        public SectionAudit {
+            Checks.notNull("event", event);
+            Checks.notNull("section", section);
+            Checks.notNull("kind", kind);
+            Checks.notNegative("capacity", capacity);
+            Checks.notNegative("heldUnits", heldUnits);
+            Checks.notNegative("soldUnits", soldUnits);
+            Checks.notNegative("oversoldUnits", oversoldUnits);
+            Checks.notNegative("negativeBuckets", negativeBuckets);
+            Checks.notNegative("stockDrift", stockDrift);
+        }
+    }
 
     /**
      * A seat with more than one live claim.
@@ -90,8 +140,17 @@ public record AuditReport(long capacity, long remaining, long heldUnits, long so
          * @param section the section
          * @param seat the named seat
          * @param claimants the buyers holding or owning it, one entry per claim
+         * @throws InvalidRequestException if a value is null or fewer than two claimants are named
          */
         public SeatClaims {
+            Checks.notNull("event", event);
+            Checks.notNull("section", section);
+            Checks.notNull("seat", seat);
+            Checks.notNull("claimants", claimants);
+            if (claimants.size() < 2) {
+                throw new InvalidRequestException("claimants", "must name at least two claims, was "
+                        + claimants.size());
+            }
             claimants = List.copyOf(claimants);
         }
     }

@@ -23,10 +23,15 @@ public record Event(EventId id, String name, int perBuyerCap, int resaleCapBps, 
      * @param perBuyerCap the most units one buyer may hold or own at this event
      * @param resaleCapBps the highest resale ask, in basis points of face value (11,000 = 110%)
      * @param sections its sections, in the order they were declared
+     * @throws InvalidRequestException if a value is null or out of the range {@link EventSpec} allows
      */
     public Event {
         Checks.notNull("event id", id);
         Checks.notNull("name", name);
+        Checks.range("perBuyerCap", perBuyerCap, 1, Limits.MAX_PER_BUYER_CAP);
+        Checks.range("resaleCapBps", resaleCapBps, 0, Limits.MAX_RESALE_CAP_BPS);
+        Checks.notNull("sections", sections);
+        sections.forEach(s -> Checks.notNull("section", s));
         sections = List.copyOf(sections);
     }
 
@@ -35,8 +40,10 @@ public record Event(EventId id, String name, int perBuyerCap, int resaleCapBps, 
      *
      * @param sectionId the section's id
      * @return the section, or empty if the event has none by that id
+     * @throws InvalidRequestException if {@code sectionId} is null
      */
     public Optional<Section> section(SectionId sectionId) {
+        Checks.notNull("sectionId", sectionId);
         return sections.stream().filter(s -> s.id().equals(sectionId)).findFirst();
     }
 

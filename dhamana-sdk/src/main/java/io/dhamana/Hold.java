@@ -34,11 +34,19 @@ public record Hold(HoldId id, EventId event, SectionId section, Optional<SeatId>
      * @param createdAt when it was made, by the store's clock
      * @param expiresAt when it lapses unless confirmed, by the store's clock
      * @param unitPriceMinor the price of one unit, in minor units
+     * @throws InvalidRequestException if a value is null or out of the range a hold request allows
      */
     public Hold {
         Checks.notNull("hold id", id);
+        Checks.notNull("event", event);
+        Checks.notNull("section", section);
         Checks.notNull("seat", seat);
+        Checks.notNull("buyer", buyer);
+        Checks.range("units", units, 1, seat.isPresent() ? 1 : Limits.MAX_UNITS_PER_HOLD);
         Checks.notNull("status", status);
+        Checks.notNull("createdAt", createdAt);
+        Checks.notNull("expiresAt", expiresAt);
+        Checks.price("unitPriceMinor", unitPriceMinor);
     }
 
     /**

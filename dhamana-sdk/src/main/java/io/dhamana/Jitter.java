@@ -36,7 +36,9 @@ public enum Jitter {
         @Override
         long delayNanos(long base, long cap, int retry, long previous, RandomGenerator random) {
             long prev = Math.max(previous, base);
-            long upper = prev > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : prev * 3;
+            // Saturates one below the largest long, so that the draw's bound (upper - base + 1) stays positive even
+            // with a zero base; any cap is far below either.
+            long upper = prev > (Long.MAX_VALUE - 1) / 3 ? Long.MAX_VALUE - 1 : prev * 3;
             long drawn = upper <= base ? base : base + random.nextLong(upper - base + 1);
             return Math.min(cap, drawn);
         }

@@ -29,9 +29,15 @@ public record Listing(ListingId id, TicketId ticket, EventId event, BuyerId sell
      * @param capMinor the highest ask the event allows for this ticket
      * @param state its state
      * @param buyer who bought it, once sold
+     * @throws InvalidRequestException if a value is null, or a price is out of the range a listing allows
      */
     public Listing {
         Checks.notNull("listing id", id);
+        Checks.notNull("ticket", ticket);
+        Checks.notNull("event", event);
+        Checks.notNull("seller", seller);
+        Checks.range("askMinor", askMinor, 1, Limits.MAX_PRICE_MINOR);
+        Checks.notNegative("capMinor", capMinor);
         Checks.notNull("state", state);
         Checks.notNull("buyer", buyer);
     }

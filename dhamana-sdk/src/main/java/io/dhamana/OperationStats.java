@@ -30,6 +30,34 @@ public final class OperationStats implements OperationListener {
                            long successes, long rejections, long failures, long totalLatencyNanos,
                            long maxLatencyNanos) {
         /**
+         * Checks the counts.
+         *
+         * @param operation the operation counted
+         * @param calls finished calls (successes + rejections + failures)
+         * @param attempts transactions started
+         * @param conflicts attempts lost to a serialization conflict
+         * @param retries attempts started after a failed one
+         * @param successes committed calls
+         * @param rejections calls refused for a business reason
+         * @param failures calls that ended in an exception
+         * @param totalLatencyNanos latency summed over finished calls
+         * @param maxLatencyNanos the slowest finished call
+         * @throws InvalidRequestException if the operation is null or a count negative
+         */
+        public Snapshot {
+            Checks.notNull("operation", operation);
+            Checks.notNegative("calls", calls);
+            Checks.notNegative("attempts", attempts);
+            Checks.notNegative("conflicts", conflicts);
+            Checks.notNegative("retries", retries);
+            Checks.notNegative("successes", successes);
+            Checks.notNegative("rejections", rejections);
+            Checks.notNegative("failures", failures);
+            Checks.notNegative("totalLatencyNanos", totalLatencyNanos);
+            Checks.notNegative("maxLatencyNanos", maxLatencyNanos);
+        }
+
+        /**
          * Mean latency of finished calls in nanoseconds, 0 when none.
          *
          * @return the mean, in nanoseconds
@@ -77,37 +105,51 @@ public final class OperationStats implements OperationListener {
         }
     }
 
+    /** @throws InvalidRequestException if the operation is null or the attempt below 1 */
     @Override
     public void onAttempt(Operation operation, int attempt) {
-        Counters c = counters.get(operation);
+        Counters c = counters.get(Checks.notNull("operation", operation));
+        Checks.range("attempt", attempt, 1, Integer.MAX_VALUE);
         c.attempts.increment();
         if (attempt > 1) {
             c.retries.increment();
         }
     }
 
+    /** @throws InvalidRequestException if the operation is null or the attempt below 1 */
     @Override
     public void onConflict(Operation operation, int attempt, ConflictException conflict) {
-        counters.get(operation).conflicts.increment();
+        Counters c = counters.get(Checks.notNull("operation", operation));
+        Checks.range("attempt", attempt, 1, Integer.MAX_VALUE);
+        c.conflicts.increment();
     }
 
+    /** @throws InvalidRequestException if the operation is null, the attempts below 1 or the latency negative */
     @Override
     public void onSuccess(Operation operation, int attempts, long latencyNanos) {
-        Counters c = counters.get(operation);
+        Counters c = counters.get(Checks.notNull("operation", operation));
+        Checks.range("attempts", attempts, 1, Integer.MAX_VALUE);
+        Checks.notNegative("latencyNanos", latencyNanos);
         c.successes.increment();
         record(c, latencyNanos);
     }
 
+    /** @throws InvalidRequestException if the operation is null, the attempts below 1 or the latency negative */
     @Override
     public void onRejected(Operation operation, Rejection rejection, int attempts, long latencyNanos) {
-        Counters c = counters.get(operation);
+        Counters c = counters.get(Checks.notNull("operation", operation));
+        Checks.range("attempts", attempts, 1, Integer.MAX_VALUE);
+        Checks.notNegative("latencyNanos", latencyNanos);
         c.rejections.increment();
         record(c, latencyNanos);
     }
 
+    /** @throws InvalidRequestException if the operation is null, the attempts below 1 or the latency negative */
     @Override
     public void onFailure(Operation operation, Throwable failure, int attempts, long latencyNanos) {
-        Counters c = counters.get(operation);
+        Counters c = counters.get(Checks.notNull("operation", operation));
+        Checks.range("attempts", attempts, 1, Integer.MAX_VALUE);
+        Checks.notNegative("latencyNanos", latencyNanos);
         c.failures.increment();
         record(c, latencyNanos);
     }

@@ -1,5 +1,7 @@
 package io.dhamana;
 
+import io.dhamana.internal.Checks;
+
 import java.time.Instant;
 
 /**
@@ -28,6 +30,22 @@ public sealed interface Rejection {
      * section's buckets held (0 means sold out).
      */
     record SoldOut(EventId event, SectionId section, int requested, long unitsLeft) implements Rejection {
+        /**
+         * Checks the values.
+         *
+         * @param event     the event
+         * @param section   the section
+         * @param requested the units asked for
+         * @param unitsLeft the units one snapshot of every bucket held
+         * @throws InvalidRequestException if a value is null, or a count negative or beyond a hold's limit
+         */
+        public SoldOut {
+            Checks.notNull("event", event);
+            Checks.notNull("section", section);
+            Checks.range("requested", requested, 1, Limits.MAX_UNITS_PER_HOLD);
+            Checks.range("unitsLeft", unitsLeft, 0, Limits.MAX_SECTION_CAPACITY);
+        }
+
         @Override
         public String message() {
             return unitsLeft == 0
@@ -70,6 +88,24 @@ public sealed interface Rejection {
 
     /** The buyer would exceed the per-buyer cap of the event (held and confirmed units both count). */
     record CapReached(EventId event, BuyerId buyer, int cap, int used, int requested) implements Rejection {
+        /**
+         * Checks the values.
+         *
+         * @param event     the event
+         * @param buyer     the buyer
+         * @param cap       the per-buyer cap
+         * @param used      the units the buyer holds or owns now
+         * @param requested the units asked for
+         * @throws InvalidRequestException if a value is null, or a count negative or beyond its limit
+         */
+        public CapReached {
+            Checks.notNull("event", event);
+            Checks.notNull("buyer", buyer);
+            Checks.range("cap", cap, 1, Limits.MAX_PER_BUYER_CAP);
+            Checks.range("used", used, 0, Limits.MAX_PER_BUYER_CAP);
+            Checks.range("requested", requested, 1, Limits.MAX_UNITS_PER_HOLD);
+        }
+
         @Override
         public String message() {
             return "buyer " + buyer + " already has " + used + " of " + cap + " unit(s) allowed at " + event
@@ -97,6 +133,20 @@ public sealed interface Rejection {
 
     /** A resale ask above the event's cap (a percentage of face value); refused by the store's constraint. */
     record AskAboveCap(TicketId ticket, long askMinor, long capMinor) implements Rejection {
+        /**
+         * Checks the values.
+         *
+         * @param ticket   the ticket
+         * @param askMinor the ask, in minor units
+         * @param capMinor the highest ask allowed, in minor units
+         * @throws InvalidRequestException if the ticket is null, or a price out of the range a listing allows
+         */
+        public AskAboveCap {
+            Checks.notNull("ticket", ticket);
+            Checks.range("askMinor", askMinor, 1, Limits.MAX_PRICE_MINOR);
+            Checks.notNegative("capMinor", capMinor);
+        }
+
         @Override
         public String message() {
             return "ask " + askMinor + " for ticket " + ticket + " is above the resale cap of " + capMinor;

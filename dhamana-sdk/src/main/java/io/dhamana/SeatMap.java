@@ -7,6 +7,9 @@ import java.util.List;
 
 /** Helpers that name seats. */
 public final class SeatMap {
+    /** Rows A to Z, then AA to ZZ. */
+    private static final int MAX_ROWS = 26 + 26 * 26;
+
     private SeatMap() {}
 
     /**
@@ -19,7 +22,7 @@ public final class SeatMap {
      * @throws InvalidRequestException if rows or seats per row are below 1, or the block is too big
      */
     public static List<SeatId> grid(int rows, int seatsPerRow) {
-        Checks.range("rows", rows, 1, 702);
+        Checks.range("rows", rows, 1, MAX_ROWS);
         Checks.range("seatsPerRow", seatsPerRow, 1, Limits.MAX_SEATS_PER_SECTION);
         if ((long) rows * seatsPerRow > Limits.MAX_SEATS_PER_SECTION) {
             throw new InvalidRequestException("rows x seatsPerRow",
@@ -40,11 +43,12 @@ public final class SeatMap {
      *
      * @param index the row's 0-based index
      * @return the row's name: A to Z, then AA, AB...
+     * @throws InvalidRequestException if {@code index} is negative or beyond ZZ (701)
      */
     public static String rowName(int index) {
-        if (index < 26) {
-            return String.valueOf((char) ('A' + index));
-        }
-        return rowName(index / 26 - 1) + (char) ('A' + index % 26);
+        Checks.range("index", index, 0, MAX_ROWS - 1);
+        return index < 26
+                ? String.valueOf((char) ('A' + index))
+                : String.valueOf((char) ('A' + index / 26 - 1)) + (char) ('A' + index % 26);
     }
 }

@@ -20,9 +20,13 @@ public record Section(SectionId id, SectionKind kind, int capacity, int buckets,
      * @param capacity units (general admission) or seats (reserved)
      * @param buckets stock buckets the capacity is split over (1 for reserved seating)
      * @param faceValueMinor the price of one unit or seat, in minor currency units
+     * @throws InvalidRequestException if a value is null or out of the range {@link SectionSpec} allows
      */
     public Section {
         Checks.notNull("section id", id);
         Checks.notNull("section kind", kind);
+        Checks.range("capacity", capacity, 1, Limits.MAX_SECTION_CAPACITY);
+        Checks.range("buckets", buckets, 1, Math.min(capacity, Limits.MAX_BUCKETS));
+        Checks.price("faceValueMinor", faceValueMinor);
     }
 }

@@ -31,11 +31,18 @@ public record Ticket(TicketId id, EventId event, SectionId section, Optional<Sea
      * @param state its state
      * @param code the entry code; rotated on every change of owner so a seller's copy stops working
      * @param faceValueMinor its face value, in minor units
+     * @throws InvalidRequestException if a value is null, or the face value is out of the range a price allows
      */
     public Ticket {
         Checks.notNull("ticket id", id);
+        Checks.notNull("event", event);
+        Checks.notNull("section", section);
         Checks.notNull("seat", seat);
+        Checks.notNull("hold", hold);
+        Checks.notNull("owner", owner);
         Checks.notNull("state", state);
+        Checks.notNull("code", code);
+        Checks.price("faceValueMinor", faceValueMinor);
     }
 
     /** Hides the entry code, which is a bearer credential. */

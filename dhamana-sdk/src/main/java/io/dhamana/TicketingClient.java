@@ -226,7 +226,9 @@ public interface TicketingClient extends AutoCloseable {
 
     /**
      * A verified buyer buys an active listing: the ask moves into escrow, the ticket to the buyer (with a new entry
-     * code) and the listing to {@code SOLD}, in one transaction. Counts toward the buyer's cap.
+     * code) and the listing to {@code SOLD}, in one transaction. Counts toward the buyer's cap at once; the ticket
+     * also still counts toward its seller's cap until the sale settles, so that a cancelled sale can give it back
+     * to the seller without taking them over the cap.
      *
      * @param listing the listing's id
      * @param buyer the buyer
@@ -236,7 +238,7 @@ public interface TicketingClient extends AutoCloseable {
     Outcome<Listing> buyListing(ListingId listing, BuyerId buyer);
 
     /**
-     * Pays a sold listing's escrow out to the seller.
+     * Pays a sold listing's escrow out to the seller, and frees the unit the sale held in the seller's cap.
      *
      * @param listing the listing's id
      * @return the settled listing, or {@link Rejection.WrongState}
@@ -244,7 +246,8 @@ public interface TicketingClient extends AutoCloseable {
     Outcome<Listing> settle(ListingId listing);
 
     /**
-     * Cancels a sold listing: the escrow returns to the buyer and the ticket (with a new code) to the seller.
+     * Cancels a sold listing: the escrow returns to the buyer and the ticket (with a new code) to the seller, whose
+     * cap still counted it; the buyer's cap is credited.
      *
      * @param listing the listing's id
      * @return the refunded listing, or {@link Rejection.WrongState}

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -345,10 +346,85 @@ public class BadInputTest {
         c.add(invalid("id with a percent sign", "may hold only", () -> EventId.of("50%off")));
         c.add(invalid("id starting with a dash", "may hold only", () -> SectionId.of("-floor")));
 
+        // seat maps
+        c.add(invalid("row name of a negative index", "index", () -> SeatMap.rowName(-1)));
+        c.add(invalid("row name of the lowest index", "index", () -> SeatMap.rowName(Integer.MIN_VALUE)));
+        c.add(invalid("row name beyond ZZ", "index", () -> SeatMap.rowName(702)));
+        c.add(invalid("seat grid of more rows than ZZ", "rows", () -> SeatMap.grid(703, 1)));
+        c.add(invalid("seat grid of negative seats per row", "seatsPerRow", () -> SeatMap.grid(1, -1)));
+
+        // the records the client hands back, built by hand
+        c.add(invalid("event: negative per-buyer cap", "perBuyerCap",
+                () -> new Event(SHOW, "show", -1, 11_000, List.of())));
+        c.add(invalid("event: negative resale cap", "resaleCapBps",
+                () -> new Event(SHOW, "show", 4, -1, List.of())));
+        c.add(invalid("event: resale cap above the limit", "resaleCapBps",
+                () -> new Event(SHOW, "show", 4, Limits.MAX_RESALE_CAP_BPS + 1, List.of())));
+        c.add(invalid("event: a null section", "section",
+                () -> new Event(SHOW, "show", 4, 11_000, java.util.Arrays.asList((Section) null))));
+        c.add(invalid("event: looking up a null section", "sectionId",
+                () -> new Event(SHOW, "show", 4, 11_000, List.of()).section(null)));
+        c.add(invalid("section: zero capacity", "capacity",
+                () -> new Section(FLOOR, SectionKind.GENERAL_ADMISSION, 0, 1, 1_000)));
+        c.add(invalid("section: negative buckets", "buckets",
+                () -> new Section(FLOOR, SectionKind.GENERAL_ADMISSION, 10, -1, 1_000)));
+        c.add(invalid("section: more buckets than units", "buckets",
+                () -> new Section(FLOOR, SectionKind.GENERAL_ADMISSION, 5, 6, 1_000)));
+        c.add(invalid("section: negative face value", "faceValueMinor",
+                () -> new Section(FLOOR, SectionKind.GENERAL_ADMISSION, 10, 2, -1)));
+        c.add(invalid("hold: zero units in the record", "units", () -> holdRecord(Optional.empty(), 0, 1_000)));
+        c.add(invalid("hold: negative units in the record", "units", () -> holdRecord(Optional.empty(), -2, 1_000)));
+        c.add(invalid("hold: two units of a seat in the record", "units",
+                () -> holdRecord(Optional.of(SeatId.of("A-1")), 2, 1_000)));
+        c.add(invalid("hold: negative unit price", "unitPriceMinor", () -> holdRecord(Optional.empty(), 1, -1)));
+        c.add(invalid("listing: zero ask in the record", "askMinor", () -> new Listing(listing.id(),
+                listing.ticket(), SHOW, FAN, 0, 1_100, ListingState.ACTIVE, Optional.empty())));
+        c.add(invalid("listing: negative cap", "capMinor", () -> new Listing(listing.id(), listing.ticket(), SHOW,
+                FAN, 1_000, -1, ListingState.ACTIVE, Optional.empty())));
+        c.add(invalid("ticket: negative face value", "faceValueMinor", () -> new Ticket(ticket.id(), SHOW, FLOOR,
+                Optional.empty(), hold.id(), FAN, TicketState.VALID, "code", -1)));
+        c.add(invalid("verification: negative units used", "used", () -> new Verification(SHOW, FAN,
+                VerificationStatus.VERIFIED, ok, -1, 4)));
+        c.add(invalid("verification: zero cap", "cap", () -> new Verification(SHOW, FAN,
+                VerificationStatus.VERIFIED, ok, 0, 0)));
+        c.add(invalid("seat: null state", "state", () -> new Seat(SeatId.of("A-1"), null)));
+        c.add(invalid("sold out: zero units requested", "requested",
+                () -> new Rejection.SoldOut(SHOW, FLOOR, 0, 0)));
+        c.add(invalid("sold out: negative units left", "unitsLeft",
+                () -> new Rejection.SoldOut(SHOW, FLOOR, 1, -1)));
+        c.add(invalid("cap reached: negative units used", "used",
+                () -> new Rejection.CapReached(SHOW, FAN, 4, -1, 1)));
+        c.add(invalid("cap reached: zero cap", "cap", () -> new Rejection.CapReached(SHOW, FAN, 0, 0, 1)));
+        c.add(invalid("cap reached: units requested above a hold's limit", "requested",
+                () -> new Rejection.CapReached(SHOW, FAN, 4, 0, Limits.MAX_UNITS_PER_HOLD + 1)));
+        c.add(invalid("ask above cap: negative cap", "capMinor",
+                () -> new Rejection.AskAboveCap(ticket.id(), 1_000, -1)));
+        c.add(invalid("audit: negative oversold units", "oversoldUnits", () -> new AuditReport(10, 0, 0, 0, -1, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), List.of())));
+        c.add(invalid("audit: negative units refunded", "unitsRefunded", () -> new AuditReport(10, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, List.of(), List.of())));
+        c.add(invalid("section audit: negative held units", "heldUnits", () -> new AuditReport.SectionAudit(SHOW,
+                FLOOR, SectionKind.GENERAL_ADMISSION, 10, 10, -1, 0, 0, 0, 0)));
+        c.add(invalid("contested seat with one claim", "claimants", () -> new AuditReport.SeatClaims(SHOW, BALCONY,
+                SeatId.of("A-1"), List.of(FAN))));
+        c.add(invalid("stats: negative calls", "calls", () -> new OperationStats.Snapshot(Operation.HOLD, -1, 0, 0,
+                0, 0, 0, 0, 0, 0)));
+        c.add(invalid("stats: a success with a negative latency", "latencyNanos",
+                () -> new OperationStats().onSuccess(Operation.HOLD, 1, -5)));
+        c.add(invalid("stats: attempt zero", "attempt", () -> new OperationStats().onAttempt(Operation.HOLD, 0)));
+        c.add(invalid("stats: a rejection without an operation", "operation",
+                () -> new OperationStats().onRejected(null, new Rejection.SoldOut(SHOW, FLOOR, 1, 0), 1, 0)));
+
         // the engine's builder
         c.add(invalid("engine builder: null clock", "clock", () -> EngineStore.builder().clock(null)));
         c.addAll(storeCases());
         return c;
+    }
+
+    private static Hold holdRecord(Optional<SeatId> seat, int units, long unitPriceMinor) {
+        Instant now = Instant.parse("2026-11-23T20:00:00Z");
+        return new Hold(HoldId.of(UUID.randomUUID()), SHOW, seat.isPresent() ? BALCONY : FLOOR, seat, FAN, units,
+                HoldStatus.HELD, now, now.plusSeconds(600), unitPriceMinor);
     }
 
     @TestFactory

@@ -72,6 +72,14 @@ public final class Checks {
         return value;
     }
 
+    /** A count or an amount with no upper bound of its own. */
+    public static long notNegative(String argument, long value) {
+        if (value < 0) {
+            throw new InvalidRequestException(argument, "must not be negative, was " + value);
+        }
+        return value;
+    }
+
     public static long price(String argument, long minorUnits) {
         if (minorUnits < 0) {
             throw new InvalidRequestException(argument, "must not be negative, was " + minorUnits);

@@ -42,16 +42,6 @@ class DsqlStampedeTest extends DsqlStampedeSuite {
     }
 
     @Override
-    protected int units() {
-        return Integer.getInteger("stampede.units", 300);
-    }
-
-    @Override
-    protected int buyers() {
-        return Integer.getInteger("stampede.buyers", 3_000);
-    }
-
-    @Override
     protected void beforeRush() {
         conformance.clearLog();
     }

@@ -32,6 +32,7 @@ import io.dhamana.spi.TransactionWork;
 import io.dhamana.spi.TxMode;
 import io.dhamana.testkit.PostgresServer;
 import io.dhamana.testkit.StoreDump;
+import io.dhamana.testkit.Together;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -22,9 +22,9 @@ import io.dhamana.engine.EngineStore;
 import io.dhamana.reliability.History.Kind;
 import io.dhamana.reliability.History.Op;
 import io.dhamana.testkit.time.MutableClock;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.dhamana.testkit.Together;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 import java.net.URI;
 import java.time.Duration;
@@ -34,17 +34,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import static io.dhamana.testkit.Theories.qt;
+import static io.dhamana.testkit.Theories.shrinkingAtMost;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
  * Random concurrent histories of every operation (hold, release, confirm, refund, verify, revoke, list, withdraw,
@@ -57,20 +57,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConcurrentHistoryProperties {
     private static final SectionId GA = SectionId.of("ga");
     private static final SectionId SEATS = SectionId.of("seats");
+    private static final int TRIES = 30;
+    /** Steps per thread are drawn up to this, 60 on average, so that shrinking can shorten a failing history. */
+    private static final int MOST_STEPS = 119;
+    /** Each shrink candidate replays a whole history: bound the time spent making a failure smaller. */
+    private static final Duration SHRINKING = Duration.ofMinutes(2);
 
-    @Property(tries = 30)
-    void everyInvariantHoldsAfterAnyConcurrentHistory(@ForAll long seed,
-                                                      @ForAll @IntRange(min = 2, max = 8) int threads,
-                                                      @ForAll @IntRange(min = 1, max = 16) int buckets,
-                                                      @ForAll @IntRange(min = 16, max = 60) int capacity)
-            throws Exception {
+    /**
+     * One history: the seed of every thread's moves, how many threads (alternating between the two clients), the
+     * GA section's buckets and capacity, and the steps each thread takes.
+     */
+    record Drop(long seed, int threads, int buckets, int capacity, int steps) {}
+
+    @Test
+    void everyInvariantHoldsAfterAnyConcurrentHistory() {
+        qt(TRIES).forAll(drops()).checkAssert(shrinkingAtMost(SHRINKING, ConcurrentHistoryProperties::run));
+    }
+
+    private static Gen<Drop> drops() {
+        Gen<Integer> threads = integers().between(2, 8);
+        Gen<Integer> buckets = integers().between(1, 16);
+        Gen<Integer> capacity = integers().between(16, 60);
+        Gen<Integer> steps = integers().between(1, MOST_STEPS);
+        return longs().all().zip(threads, buckets, capacity, steps, Drop::new);
+    }
+
+    private static void run(Drop drop) throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-23T20:00:00Z"));
         try (EngineStore store = EngineStore.builder().clock(clock).build();
              TicketingClient east = client(store, "east");
              TicketingClient west = client(store, "west")) {
             EventId e = EventId.of("prop");
             east.createEvent(EventSpec.builder(e).perBuyerCap(3).resaleCapPercent(120)
-                    .generalAdmission("ga", capacity, Math.min(buckets, capacity), 1_000)
+                    .generalAdmission("ga", drop.capacity(), Math.min(drop.buckets(), drop.capacity()), 1_000)
                     .reservedSeating("seats", SeatMap.grid(2, 3), 2_500).build());
             History history = new History();
             History.Recorder setUp = history.recorder(-1);
@@ -85,32 +104,26 @@ class ConcurrentHistoryProperties {
                 }
             }
             World world = new World(e, buyers, clock);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
+            SplittableRandom seeds = new SplittableRandom(drop.seed());
+            List<Callable<Void>> threads = new ArrayList<>();
+            for (int t = 0; t < drop.threads(); t++) {
                 TicketingClient c = t % 2 == 0 ? east : west;
                 String name = t % 2 == 0 ? "east" : "west";
                 History.Recorder recorder = history.recorder(t);
-                SplittableRandom random = new SplittableRandom(seed * 31 + t);
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    for (int step = 0; step < 60; step++) {
+                SplittableRandom random = seeds.split();
+                threads.add(() -> {
+                    for (int step = 0; step < drop.steps(); step++) {
                         world.step(c, name, recorder, random);
                     }
                     return null;
-                }));
+                });
             }
-            go.countDown();
-            for (Future<?> f : futures) {
-                f.get(2, TimeUnit.MINUTES);
-            }
-            pool.shutdownNow();
+            Together.run(threads, drop.threads(), Duration.ofMinutes(2));
 
             AuditReport audit = east.audit(e);
             assertThat(audit.isClean()).as(audit.summary()).isTrue();
             assertThat(audit.oversoldUnits()).isZero();
-            assertThat(audit.capacity()).isEqualTo(capacity + 6L);
+            assertThat(audit.capacity()).isEqualTo(drop.capacity() + 6L);
             HistoryChecker.Verdict verdict = HistoryChecker.check(history.operations(),
                     HistoryChecker.Rows.read(store, e));
             assertThat(verdict.violations()).as("%s%n%s", verdict.tally(), String.join("\n", verdict.examples()))

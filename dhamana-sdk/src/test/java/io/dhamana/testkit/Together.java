@@ -1,5 +1,6 @@
 package io.dhamana.testkit;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,13 +9,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** Runs many calls on a pool, released at one instant once every worker waits at the gate. */
+/**
+ * Runs many calls on a pool, released at one instant once every worker waits at the gate. The one way the tests
+ * start threads together.
+ */
 public final class Together {
+    /** Long enough that only a hang reaches it. */
+    private static final Duration PATIENCE = Duration.ofMinutes(20);
+
     private Together() {}
 
     /** Runs the calls on {@code threads} threads and rethrows the first failure. */
     public static void run(List<Callable<Void>> calls, int threads) throws Exception {
+        run(calls, threads, PATIENCE);
+    }
+
+    /**
+     * Runs the calls on {@code threads} threads and rethrows the first failure (as the {@link
+     * java.util.concurrent.ExecutionException} that carries it).
+     *
+     * @throws TimeoutException if the calls have not all finished {@code timeout} after their release; the workers
+     *                          still running are interrupted
+     */
+    public static void run(List<Callable<Void>> calls, int threads, Duration timeout) throws Exception {
         int workers = Math.max(1, Math.min(threads, calls.size()));
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
@@ -30,8 +49,9 @@ public final class Together {
             }
             ready.await();
             go.countDown();
+            long deadline = System.nanoTime() + timeout.toNanos();
             for (Future<Void> f : futures) {
-                f.get(5, TimeUnit.MINUTES);
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } finally {
             pool.shutdownNow();
